@@ -1,0 +1,32 @@
+"""Typed accessors for every option the extension reads (declared in config_declaration.yaml)."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+
+def portal_name() -> str:
+    return tk.config.get("ckanext.publicdata.portal_name")
+
+
+def city_name() -> str:
+    return tk.config.get("ckanext.publicdata.city_name")
+
+
+def authority_organization() -> str:
+    return tk.config.get("ckanext.publicdata.authority_organization") or ""
+
+
+def deadline_preset() -> str:
+    return tk.config.get("ckanext.publicdata.deadline_preset") or "bz-r"
+
+
+def workdays_override_file() -> str:
+    return tk.config.get("ckanext.publicdata.workdays.override_file") or ""
+
+
+def search_backend() -> str:
+    return tk.config.get("ckanext.publicdata.search.backend") or "postgres"
+
+
+def search_user_dictionary() -> str:
+    return tk.config.get("ckanext.publicdata.search.user_dictionary") or ""

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# make setup: bring a fresh Debian 12 machine (as root) to a working portal. Idempotent: a second run
+# changes nothing and fails nowhere. Each step says what it does; a failing step says which and why.
+#
+#   SETUP_SKIP_DEMO=1   do not load the demo catalogue
+#   SETUP_QUIET_APT=1   (default) keep apt output in var/log/apt.log
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+VENV="$ROOT/.venv"
+CKAN="$VENV/bin/ckan"
+LOG_DIR="$ROOT/var/log"
+mkdir -p "$LOG_DIR"
+
+STEP="start"
+step() { STEP="$1"; printf '\n==> %s\n' "$1"; }
+info() { printf '    %s\n' "$*"; }
+fail() {
+  local code=$?
+  printf '\nSET-UP FAILED in step: %s (exit %s)\n' "$STEP" "$code" >&2
+  printf 'See the messages above; logs are in %s\n' "$LOG_DIR" >&2
+  exit "$code"
+}
+trap fail ERR
+
+as_postgres() { runuser -u postgres -- "$@"; }
+psql_admin() { as_postgres psql -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+# ----------------------------------------------------------------------------------------------------
+step "1/9 system packages (apt)"
+APT_PACKAGES=(postgresql postgresql-contrib redis-server libpq-dev libmagic1 build-essential
+              python3-venv python3-dev git chromium chromium-driver docker-compose curl ca-certificates)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  info "installing: ${missing[*]}"
+  if [ "$(id -u)" != 0 ]; then echo "    need root to apt-get install ${missing[*]}" >&2; false; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >"$LOG_DIR/apt.log" 2>&1
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$LOG_DIR/apt.log" 2>&1 \
+    || { echo "    apt-get install failed; last lines of $LOG_DIR/apt.log:" >&2; tail -20 "$LOG_DIR/apt.log" >&2; false; }
+else
+  info "all present"
+fi
+
+# ----------------------------------------------------------------------------------------------------
+step "2/9 PostgreSQL and Redis running"
+PG_VER=$(ls /usr/lib/postgresql | sort -n | tail -1)
+if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$PG_VER main$"; then
+  info "creating cluster $PG_VER/main"
+  pg_createcluster "$PG_VER" main >/dev/null
+fi
+if pg_lsclusters -h | awk -v v="$PG_VER" '$1==v && $2=="main" {print $4}' | grep -q online; then
+  info "PostgreSQL $PG_VER already running"
+else
+  info "starting PostgreSQL $PG_VER"
+  pg_ctlcluster "$PG_VER" main start
+fi
+for _ in $(seq 1 30); do as_postgres pg_isready -q && break; sleep 1; done
+as_postgres pg_isready -q || { echo "    PostgreSQL does not answer" >&2; false; }
+if redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+  info "Redis already running"
+else
+  info "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir "$ROOT/var" --logfile "$LOG_DIR/redis.log"
+  for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
+  redis-cli -h 127.0.0.1 ping >/dev/null || { echo "    Redis does not answer" >&2; false; }
+fi
+
+# ----------------------------------------------------------------------------------------------------
+step "3/9 Python virtualenv (.venv) with the extension and test tools"
+PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if [ ! -x "$VENV/bin/python" ]; then
+  info "creating $VENV with $("$PYTHON" --version)"
+  "$PYTHON" -m venv "$VENV"
+fi
+STAMP="$VENV/.publicdata-install-stamp"
+WANT=$(cat setup.py MANIFEST.in | sha256sum | cut -c1-16)
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && "$VENV/bin/python" -c "import ckanext.publicdata.plugin" 2>/dev/null; then
+  info "up to date"
+else
+  info "installing (pip log: $LOG_DIR/pip.log)"
+  "$VENV/bin/pip" install -q --upgrade pip "setuptools<81" wheel >"$LOG_DIR/pip.log" 2>&1
+  "$VENV/bin/pip" install -e ".[test]" >>"$LOG_DIR/pip.log" 2>&1 \
+    || { echo "    pip install failed; last lines of $LOG_DIR/pip.log:" >&2; tail -20 "$LOG_DIR/pip.log" >&2; false; }
+  echo "$WANT" >"$STAMP"
+fi
+
+# ----------------------------------------------------------------------------------------------------
+step "4/9 database roles and databases"
+# The password is generated once and kept (outside git) so re-runs and existing configs stay valid.
+SECRETS="$ROOT/config/.secrets"
+if [ ! -f "$SECRETS" ]; then
+  umask 077
+  {
+    echo "DB_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
+    echo "ADMIN_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 16)"
+  } >"$SECRETS"
+  umask 022
+fi
+# shellcheck disable=SC1090
+. "$SECRETS"
+DB_USER=publicdata
+if [ "$(psql_admin -c "select 1 from pg_roles where rolname='$DB_USER'")" != 1 ]; then
+  info "creating role $DB_USER"
+  psql_admin -c "create role $DB_USER login password '$DB_PASSWORD'"
+else
+  psql_admin -c "alter role $DB_USER password '$DB_PASSWORD'"
+fi
+for db in publicdata publicdata_test; do
+  if [ "$(psql_admin -c "select 1 from pg_database where datname='$db'")" != 1 ]; then
+    info "creating database $db"
+    as_postgres createdb -O "$DB_USER" -E UTF8 -T template0 "$db"
+  else
+    info "database $db exists"
+  fi
+done
+# Helper databases for parallel test runs (PUBLICDATA_EXTRA_TEST_DBS="a b" → publicdata_test_a ...)
+for suffix in ${PUBLICDATA_EXTRA_TEST_DBS:-}; do
+  db="publicdata_test_$suffix"
+  if [ "$(psql_admin -c "select 1 from pg_database where datname='$db'")" != 1 ]; then
+    as_postgres createdb -O "$DB_USER" -E UTF8 -T template0 "$db"
+  fi
+done
+
+# ----------------------------------------------------------------------------------------------------
+step "5/9 configuration files (config/ckan.ini, config/test.ini)"
+mkdir -p "$ROOT/var/storage" "$ROOT/var/storage-test"
+rand() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$1"; }
+render() {  # render TEMPLATE OUT DB_NAME REDIS_DB STORAGE
+  sed -e "s|@SECRET_KEY@|$(rand 40)|" -e "s|@CSRF_SECRET@|$(rand 40)|" -e "s|@JWT_SECRET@|$(rand 40)|" \
+      -e "s|@DB_USER@|$DB_USER|" -e "s|@DB_PASSWORD@|$DB_PASSWORD|" -e "s|@DB_NAME@|$3|" \
+      -e "s|@REDIS_DB@|$4|" -e "s|@STORAGE_PATH@|$5|" "$1" >"$2.tmp"
+  mv "$2.tmp" "$2"
+}
+if [ ! -f config/ckan.ini ]; then
+  info "writing config/ckan.ini (fresh secrets)"
+  render config/ckan.ini.in config/ckan.ini publicdata 0 "$ROOT/var/storage"
+else
+  info "config/ckan.ini exists (kept)"
+fi
+if [ ! -f config/test.ini ]; then
+  info "writing config/test.ini"
+  render config/test.ini.in config/test.ini publicdata_test 1 "$ROOT/var/storage-test"
+else
+  info "config/test.ini exists (kept)"
+fi
+[ -f config/workdays.yaml ] || cp config/workdays.yaml.in config/workdays.yaml 2>/dev/null || true
+
+# ----------------------------------------------------------------------------------------------------
+step "6/9 translations"
+"$VENV/bin/python" scripts/compile_translations.py
+
+# ----------------------------------------------------------------------------------------------------
+step "7/9 database schema (ckan db init: core and plugin migrations)"
+"$CKAN" -c config/ckan.ini db init >"$LOG_DIR/db-init.log" 2>&1 \
+  || { echo "    ckan db init failed:" >&2; tail -20 "$LOG_DIR/db-init.log" >&2; false; }
+info "main database migrated"
+"$CKAN" -c config/test.ini db init >"$LOG_DIR/db-init-test.log" 2>&1 \
+  || { echo "    ckan db init (test) failed:" >&2; tail -20 "$LOG_DIR/db-init-test.log" >&2; false; }
+info "test database migrated"
+
+# ----------------------------------------------------------------------------------------------------
+step "8/9 sysadmin account"
+if "$CKAN" -c config/ckan.ini user show admin 2>/dev/null | grep -q "name=admin\|'name': 'admin'\|name: admin"; then
+  info "user admin exists"
+else
+  "$CKAN" -c config/ckan.ini user add admin email=admin@example.gov.cn fullname=平台管理员 \
+      password="$ADMIN_PASSWORD" >"$LOG_DIR/user.log" 2>&1 \
+    || { echo "    could not create user admin:" >&2; tail -5 "$LOG_DIR/user.log" >&2; false; }
+  info "user admin created"
+fi
+"$CKAN" -c config/ckan.ini sysadmin add admin >>"$LOG_DIR/user.log" 2>&1 || true
+
+# ----------------------------------------------------------------------------------------------------
+step "9/9 demo catalogue"
+if [ "${SETUP_SKIP_DEMO:-0}" = 1 ]; then
+  info "skipped (SETUP_SKIP_DEMO=1)"
+else
+  "$CKAN" -c config/ckan.ini publicdata demo-load
+fi
+
+trap - ERR
+cat <<EOF
+
+Set-up complete.
+  Portal:    http://127.0.0.1:5000   (make run)
+  Sysadmin:  admin / $ADMIN_PASSWORD   (kept in config/.secrets)
+  Tests:     make test
+EOF
