@@ -1,9 +1,61 @@
 """Template helpers of the portal."""
 from __future__ import annotations
 
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
 from ckanext.publicdata import config
 
 
 def publicdata_portal_name() -> str:
     """The portal's display name (公共数据开放网 unless configured)."""
     return config.portal_name()
+
+
+def publicdata_home_stats() -> dict[str, Any]:
+    """Figures for the home page, as the current visitor may see them (public datasets only).
+
+    One package_search with facets: total, per open attribute, per priority domain, providers, formats,
+    and the newest datasets. Cached for the request.
+    """
+    cached = getattr(tk.g, "_publicdata_home_stats", None)
+    if cached is not None:
+        return cached
+    result = tk.get_action("package_search")(
+        {},
+        {
+            "q": "*:*",
+            "rows": 6,
+            "sort": "metadata_modified desc",
+            "include_private": False,
+            "facet.field": ["open_attribute", "priority_domains", "organization", "res_format"],
+            "facet.limit": -1,
+        },
+    )
+    facets = result.get("search_facets", {})
+
+    def items(name: str) -> list[dict[str, Any]]:
+        return sorted(facets.get(name, {}).get("items", []), key=lambda item: -item["count"])
+
+    stats = {
+        "total": result["count"],
+        "by_open_attribute": {item["name"]: item["count"] for item in items("open_attribute")},
+        "priority_domains": items("priority_domains"),
+        "providers": len(items("organization")),
+        "formats": items("res_format"),
+        "latest": result["results"],
+    }
+    tk.g._publicdata_home_stats = stats
+    return stats
+
+
+def publicdata_choice_label(field_name: str, value: str, dataset_type: str = "dataset") -> str:
+    """The localized label of a vocabulary value of a dataset field (falls back to the value)."""
+    schema = tk.h.scheming_get_dataset_schema(dataset_type)
+    if not schema:
+        return value
+    field = tk.h.scheming_field_by_name(schema.get("dataset_fields", []), field_name)
+    if not field:
+        return value
+    return tk.h.scheming_choices_label(tk.h.scheming_field_choices(field), value) or value

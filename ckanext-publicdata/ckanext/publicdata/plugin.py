@@ -9,6 +9,7 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.publicdata.search import backend_install
 
@@ -16,10 +17,11 @@ from ckanext.publicdata.search import backend_install
 @tk.blanket.config_declarations
 @tk.blanket.cli
 @tk.blanket.helpers
-class PublicdataPlugin(p.SingletonPlugin):
+class PublicdataPlugin(p.SingletonPlugin, DefaultTranslation):
     """The portal itself: templates, branding, helpers, the ``ckan publicdata`` commands."""
 
     p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")

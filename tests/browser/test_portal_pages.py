@@ -1,0 +1,41 @@
+"""The public pages answer in Chinese by default and in English on request (issue 2, done-when)."""
+from __future__ import annotations
+
+import pytest
+from ckan.tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
+
+
+def _demo_dataset():
+    organization = factories.Organization(name="shi-shichang-jianguan-ju", title="滨州市市场监督管理局")
+    return factories.Dataset(
+        owner_org=organization["id"], name="qiye-dengji-xinxi", title="滨州市企业登记注册信息",
+        notes="全市企业登记注册基本信息，按日更新。",
+    )
+
+
+def test_home_dataset_list_and_dataset_page_in_chinese(page, portal_url):
+    dataset = _demo_dataset()
+
+    response = page.goto(portal_url + "/")
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang").startswith("zh")
+
+    response = page.goto(portal_url + "/dataset/")
+    assert response.status == 200
+    assert "滨州市企业登记注册信息" in page.content()
+    assert "数据集" in page.content()
+
+    response = page.goto(portal_url + f"/dataset/{dataset['name']}")
+    assert response.status == 200
+    assert page.locator("h1").first.inner_text().strip().startswith("滨州市企业登记注册信息")
+
+
+def test_english_is_offered(page, portal_url):
+    _demo_dataset()
+    response = page.goto(portal_url + "/en/dataset/")
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Datasets" in page.content()
+    assert "滨州市企业登记注册信息" in page.content()
