@@ -20,6 +20,8 @@ INSTALL_REQUIRES = [
     "chinesecalendar==1.11.0",
     # XLSX import and export (open list, harvest of agency catalog files, PII scan)
     "openpyxl==3.1.5",
+    # streaming JSON parser (personal-information scan of JSON resources, SEC-1)
+    "ijson==3.6.0",
 ]
 
 TEST_REQUIRES = [
@@ -55,9 +57,14 @@ setup(
         "ckan.plugins": [
             "publicdata = ckanext.publicdata.plugin:PublicdataPlugin",
             "publicdata_search = ckanext.publicdata.plugin:PublicdataSearchPlugin",
+            "publicdata_dcat = ckanext.publicdata.catalog.dcat:PublicdataDCATPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
+        ],
+        "ckan.rdf.profiles": [
+            "publicdata = ckanext.publicdata.catalog.dcat:PublicdataDCATProfile",
+            "publicdata_schemaorg = ckanext.publicdata.catalog.dcat:PublicdataSchemaOrgProfile",
         ],
     },
     message_extractors={

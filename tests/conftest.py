@@ -1,2 +1,45 @@
 """Shared fixtures of the project's tests (CKAN's pytest plugin provides clean_db, with_plugins, app, …)."""
 from __future__ import annotations
+
+import os
+
+import pytest
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+
+def _plugins_with_migrations() -> list[str]:
+    from ckan.cli.db import _resolve_alembic_config
+
+    names = []
+    for name in tk.config.get("ckan.plugins") or []:
+        if p.plugin_loaded(name) and os.path.exists(_resolve_alembic_config(name)):
+            names.append(name)
+    return names
+
+
+def _drop_orphan_enum_types() -> None:
+    """Dropping tables leaves their enum types behind (harvest's ``log_level``): drop those no column uses,
+    so the plugin migrations that create them can run again."""
+    import ckan.model as model
+    from sqlalchemy import text
+
+    orphans = model.Session.execute(text(
+        "select t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace "
+        "where t.typtype = 'e' and n.nspname = current_schema() and not exists ("
+        "  select 1 from pg_attribute a where a.atttypid = t.oid and a.attnum > 0 and not a.attisdropped)"
+    )).scalars().all()
+    for name in orphans:
+        model.Session.execute(text(f'drop type if exists "{name}"'))
+    model.Session.commit()
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for):
+    """CKAN's clean_db drops every table and re-creates only the core ones; re-apply the migrations of
+    every loaded plugin that has some (activity, harvest, publicdata, …)."""
+    reset_db()
+    _drop_orphan_enum_types()
+    for name in _plugins_with_migrations():
+        migrate_db_for(name)

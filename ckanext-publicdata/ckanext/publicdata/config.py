@@ -30,3 +30,16 @@ def search_backend() -> str:
 
 def search_user_dictionary() -> str:
     return tk.config.get("ckanext.publicdata.search.user_dictionary") or ""
+
+
+def discriminatory_condition_patterns() -> list[str]:
+    """Regular expressions that a dataset's open conditions must not match (TAX-4)."""
+    value = tk.config.get("ckanext.publicdata.catalog.discriminatory_patterns") or []
+    if isinstance(value, str):
+        value = value.split()
+    return [pattern for pattern in value if pattern]
+
+
+def identifier_pattern() -> str:
+    """Regular expression a dataset identifier (信息资源代码) must match in full."""
+    return tk.config.get("ckanext.publicdata.catalog.identifier_pattern") or r"^[0-9A-Za-z][0-9A-Za-z./_-]{2,99}$"

@@ -59,3 +59,10 @@ def publicdata_choice_label(field_name: str, value: str, dataset_type: str = "da
     if not field:
         return value
     return tk.h.scheming_choices_label(tk.h.scheming_field_choices(field), value) or value
+
+
+# The catalog's helpers, re-exported. With __all__ the blanket reads exactly these names: list new helpers here.
+from ckanext.publicdata.catalog import helpers as _catalog_helpers  # noqa: E402
+from ckanext.publicdata.catalog.helpers import *  # noqa: E402,F401,F403
+
+__all__ = ["publicdata_portal_name", "publicdata_home_stats", "publicdata_choice_label", *_catalog_helpers.__all__]

@@ -10,7 +10,8 @@ whole run of Han characters as one token. So segmentation happens here, in Pytho
   letter/digit boundaries (``pm2.5`` → ``pm25``, ``pm``, ``2``, ``5``, ``25``).
 * :func:`query_tsquery` — for free text typed by a user: a ``to_tsquery('simple', …)`` expression in which every
   word (precise segmentation) must match as a word lexeme, OR as the AND-chain of its bigrams, OR (compounds) as
-  all its dictionary sub-words; whitespace-separated terms are ANDed.
+  all its dictionary sub-words; whitespace-separated terms are ANDed. A word in a synonym group
+  (dictionaries/builtin_synonyms.txt: 市场监管局 = 市场监督管理局, 低保 = 最低生活保障 …) matches any term of its group.
 
 Every token consists only of characters that PostgreSQL's default parser keeps inside one word (letters and
 digits, never punctuation or "other number" symbols such as ❶), so ``' '.join(tokens)`` fed to
@@ -35,6 +36,7 @@ import rjieba
 log = logging.getLogger(__name__)
 
 BUILTIN_DICTIONARY = os.path.join(os.path.dirname(__file__), "dictionaries", "builtin_userdict.txt")
+BUILTIN_SYNONYMS = os.path.join(os.path.dirname(__file__), "dictionaries", "builtin_synonyms.txt")
 
 # Han ideographs (CJK unified + extensions A–H, compatibility ideographs) and 〇.
 _CJK_CLASS = (
@@ -137,6 +139,29 @@ def _dictionary_entries(path: str) -> Iterable[tuple[str, Optional[int], Optiona
             yield word, freq, match.group("tag")
 
 
+def _query_form(term: str) -> str:
+    """A term as the query side sees one word: normalised, inner dots joined (PM2.5 → pm25)."""
+    return "".join(_chunks(normalize(term)))
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """query word → the other terms of its synonym group (built-in list)."""
+    groups: dict[str, tuple[str, ...]] = {}
+    if not os.path.exists(BUILTIN_SYNONYMS):
+        return groups
+    with open(BUILTIN_SYNONYMS, encoding="utf-8") as synonyms_file:
+        for raw_line in synonyms_file:
+            line = raw_line.strip()
+            if not line or line.startswith("#"):
+                continue
+            terms = list(dict.fromkeys(t for t in (_query_form(term) for term in line.split()) if t))
+            for term in terms:
+                others = tuple(t for t in terms if t != term)
+                groups[term] = tuple(dict.fromkeys(groups.get(term, ()) + others))
+    return groups
+
+
 def _configured_user_dictionary() -> str:
     try:
         from ckanext.publicdata import config as publicdata_config
@@ -168,6 +193,11 @@ def _build_segmenter(user_dictionary: str, mtime: float) -> rjieba.Jieba:
         for word, freq, tag in _dictionary_entries(path):
             segmenter.add_word(word, freq, tag)
             loaded += 1
+        if path == BUILTIN_DICTIONARY:
+            for term in synonym_groups():
+                if _CJK_CHAR.search(term) and not segmenter.has_word(term):
+                    segmenter.add_word(term, None, None)
+                    loaded += 1
     log.debug("jieba segmenter ready with %d user words (%s)", loaded, user_dictionary or "built-in only")
     return segmenter
 
@@ -212,8 +242,9 @@ def use_user_dictionary(path: Optional[str]) -> None:
 
 
 def reload_dictionaries() -> None:
-    """Forget cached segmenters so the next call re-reads the dictionary files."""
+    """Forget cached segmenters and synonyms so the next call re-reads the dictionary files."""
     _build_segmenter.cache_clear()
+    synonym_groups.cache_clear()
     _segmenters.use_dictionary(_segmenters._override)
 
 
@@ -318,14 +349,26 @@ def _dictionary_split(word: str, jieba: rjieba.Jieba) -> Optional[list[str]]:
 def _cjk_word_expression(word: str, jieba: rjieba.Jieba) -> str:
     if len(word) <= 2:
         return quote_lexeme(word)
-    alternatives = [quote_lexeme(word), _all_of([word[i:i + 2] for i in range(len(word) - 1)])]
+    # The dictionary split (空气质量 → 空气 & 质量) is implied by the bigram chain, so it replaces it.
     split = _dictionary_split(word, jieba)
-    if split:
-        alternatives.append(_all_of(split))
-    return _any_of(alternatives)
+    parts = split if split else [word[i:i + 2] for i in range(len(word) - 1)]
+    return _any_of([quote_lexeme(word), _all_of(parts)])
 
 
-def _word_expression(word: str, jieba: rjieba.Jieba) -> Optional[str]:
+def _word_expression(word: str, jieba: rjieba.Jieba, with_synonyms: bool = True) -> Optional[str]:
+    expression = _plain_word_expression(word, jieba)
+    synonyms = synonym_groups().get(word, ()) if with_synonyms else ()
+    if not synonyms:
+        return expression
+    alternatives = [expression] if expression else []
+    for synonym in synonyms:
+        synonym_expression = _word_expression(synonym, jieba, with_synonyms=False)
+        if synonym_expression:
+            alternatives.append(synonym_expression)
+    return _any_of(alternatives) if alternatives else None
+
+
+def _plain_word_expression(word: str, jieba: rjieba.Jieba) -> Optional[str]:
     runs = _script_runs(word)
     if len(runs) == 1:
         is_cjk, run = runs[0]
@@ -339,7 +382,7 @@ def _word_expression(word: str, jieba: rjieba.Jieba) -> Optional[str]:
             return _any_of([quote_lexeme(run), _all_of(parts)])
         return quote_lexeme(run)
     # A dictionary word mixing scripts (12345热线): the word itself, or every script run of it.
-    pieces = [_word_expression(run, jieba) for _, run in runs]
+    pieces = [_plain_word_expression(run, jieba) for _, run in runs]
     pieces = [piece for piece in pieces if piece]
     alternatives = []
     if _is_clean_word(word):

@@ -1,0 +1,9 @@
+"""All action functions of the ``publicdata`` plugin, re-exported from the capability packages."""
+from __future__ import annotations
+
+from ckanext.publicdata.catalog.logic import action as _catalog
+from ckanext.publicdata.catalog.logic.action import *  # noqa: F401,F403
+from ckanext.publicdata.notifications.logic import action as _notifications
+from ckanext.publicdata.notifications.logic.action import *  # noqa: F401,F403
+
+__all__ = [*_catalog.__all__, *_notifications.__all__]

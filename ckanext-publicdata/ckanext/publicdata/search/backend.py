@@ -1,0 +1,622 @@
+"""A pysolr-like connection whose index is a PostgreSQL table in CKAN's own database.
+
+``ckan.lib.search`` only ever talks to Solr through ``make_connection()``, i.e. through
+``add(docs, commit=)``, ``delete(q=|id=)``, ``commit()`` and ``search(q, **params)``. This class
+answers those calls with SQL on ``publicdata_search_index`` so everything CKAN builds above them keeps
+working: plugin hooks, permission labels, facets, ``fl``, the ``search-index`` CLI, the test fixtures.
+
+Transactions: every statement runs on ``model.Session``'s connection, i.e. inside the transaction of the
+CKAN write that triggered it. CKAN indexes from the session's ``before_commit`` hook, so the dataset row
+and its index row commit together or not at all; a failed index write raises ``pysolr.SolrError`` which
+CKAN turns into ``SearchIndexError`` and re-raises, aborting the commit. Outside such a commit (CLI,
+harvest, direct calls) ``commit()`` / ``commit=True`` commits the session, which is what makes Solr
+changes visible.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import re
+from typing import Any, Iterable, Optional
+
+import pysolr
+import sqlalchemy as sa
+from sqlalchemy import event
+
+import ckan.model as model
+from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
+
+from ckanext.publicdata.search import query as query_language
+from ckanext.publicdata.search.index_model import TABLE_NAME, ensure_table
+from ckanext.publicdata.search.query import Fragment
+
+log = logging.getLogger(__name__)
+
+SEARCH_URL = "postgresql://publicdata-search"  # what ``conn.url`` shows in CKAN's log lines
+
+# tsvector weight classes (ts_rank_cd weights D..A = 0.1, 0.2, 0.4, 1.0)
+WEIGHT_A = ("name", "title")
+WEIGHT_B = ("tags", "groups", "organization")
+WEIGHT_C = ("notes", "res_name", "res_description")
+# D: what Solr copies into its catch-all ``text`` field besides the above
+WEIGHT_D = (
+    "text", "urls", "url", "ckan_url", "download_url", "res_url", "license", "maintainer", "author",
+)
+WEIGHT_D_PREFIXES = ("extras_", "res_extras_", "vocab_")
+
+NOT_IN_DOC = frozenset({"data_dict", "validated_data_dict", "permission_labels", "_version_"})
+NOT_STORED = frozenset({"data_dict", "validated_data_dict", "permission_labels", "text", "urls",
+                        "title_string", "_version_"})
+FACET_ARRAY_COLUMNS = ("tags", "groups", "res_format", "permission_labels")
+
+_COMMITTING_KEY = "publicdata_search_committing"
+
+
+# ------------------------------------------------------------------------------------------- documents
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return [v for v in value if v is not None]
+    return [value]
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat() + ("Z" if value.tzinfo is None else "")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _clean(text: str) -> str:
+    return text.replace("\x00", "")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return _as_text(value)
+    if isinstance(value, set):
+        return list(value)
+    return str(value)
+
+
+def _timestamp(value: Any) -> Optional[datetime.datetime]:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def solr_date(value: Any) -> Any:
+    """A date as Solr returns it: UTC, ``2019-10-10T01:15:00Z`` (milliseconds only when not zero)."""
+    if isinstance(value, (list, tuple)):
+        return [solr_date(v) for v in value]
+    moment = _timestamp(value)
+    if moment is None:
+        return value
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    milliseconds = moment.microsecond // 1000
+    if milliseconds:
+        text += f".{milliseconds:03d}".rstrip("0")
+    return text + "Z"
+
+
+def _scalar(doc: dict[str, Any], key: str) -> Optional[str]:
+    values = _as_list(doc.get(key))
+    return _clean(_as_text(values[0])) if values else None
+
+
+def _weight_class(field: str) -> Optional[str]:
+    if field in WEIGHT_A:
+        return "A"
+    if field in WEIGHT_B:
+        return "B"
+    if field in WEIGHT_C:
+        return "C"
+    if field in WEIGHT_D or field.startswith(WEIGHT_D_PREFIXES):
+        return "D"
+    return None
+
+
+def document_row(doc: dict[str, Any]) -> dict[str, Any]:
+    """The index row for one CKAN document (the dict ``PackageSearchIndex.index_package`` sends)."""
+    if not doc.get("index_id"):
+        raise pysolr.SolrError("[Reason: Document is missing mandatory uniqueKey field: index_id]")
+    if not doc.get("id"):
+        raise pysolr.SolrError("[Reason: Document is missing mandatory field: id]")
+    analyzer = query_language.analyzer()
+    searchable: dict[str, list[str]] = {}
+    weighted: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
+    field_text: dict[str, str] = {}
+    for key, value in doc.items():
+        if key in NOT_IN_DOC:
+            continue
+        values = _unique(_clean(_as_text(v)) for v in _as_list(value))
+        if not values:
+            continue
+        searchable[key] = values
+        weight = _weight_class(key)
+        analysed = query_language.is_text_field(key)
+        if weight or analysed:
+            tokens = analyzer.index_tokens(" \n ".join(values))
+            if weight:
+                weighted[weight].extend(tokens)
+            if analysed and key != "text":
+                field_text[key] = " ".join(tokens)
+    stored = {
+        k: (solr_date(v) if query_language.is_date_field(k) else v)
+        for k, v in doc.items() if k not in NOT_STORED and v is not None
+    }
+    return {
+        "index_id": _clean(str(doc["index_id"])),
+        "id": _clean(str(doc["id"])),
+        "site_id": _scalar(doc, "site_id"),
+        "entity_type": _scalar(doc, "entity_type"),
+        "name": _scalar(doc, "name"),
+        "title": _scalar(doc, "title"),
+        "state": _scalar(doc, "state"),
+        "capacity": _scalar(doc, "capacity"),
+        "dataset_type": _scalar(doc, "dataset_type"),
+        "owner_org": _scalar(doc, "owner_org"),
+        "organization": _scalar(doc, "organization"),
+        "license_id": _scalar(doc, "license_id"),
+        "tags": searchable.get("tags", []),
+        "groups": searchable.get("groups", []),
+        "res_format": searchable.get("res_format", []),
+        "permission_labels": _unique(_clean(_as_text(v)) for v in _as_list(doc.get("permission_labels"))),
+        "metadata_created": _timestamp(doc.get("metadata_created")),
+        "metadata_modified": _timestamp(doc.get("metadata_modified")),
+        "doc": json.dumps(searchable, ensure_ascii=False),
+        "stored": _clean(json.dumps(stored, ensure_ascii=False, default=_json_default)),
+        "field_text": json.dumps(field_text, ensure_ascii=False),
+        "validated_data_dict": _optional_text(doc.get("validated_data_dict")),
+        "data_dict": _optional_text(doc.get("data_dict")),
+        "tokens_a": " ".join(weighted["A"]),
+        "tokens_b": " ".join(weighted["B"]),
+        "tokens_c": " ".join(weighted["C"]),
+        "tokens_d": " ".join(weighted["D"]),
+    }
+
+
+def _optional_text(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    return _clean(value if isinstance(value, str) else json.dumps(value, default=_json_default))
+
+
+_ROW_COLUMNS = (
+    "index_id", "id", "site_id", "entity_type", "name", "title", "state", "capacity", "dataset_type",
+    "owner_org", "organization", "license_id", "tags", "groups", "res_format", "permission_labels",
+    "metadata_created", "metadata_modified", "doc", "stored", "field_text", "validated_data_dict", "data_dict",
+)
+_CASTS = {"doc": "::jsonb", "stored": "::jsonb", "field_text": "::jsonb",
+          "tags": "::text[]", "groups": "::text[]", "res_format": "::text[]", "permission_labels": "::text[]"}
+_UPSERT_SQL = (
+    f"INSERT INTO {TABLE_NAME} ("
+    + ", ".join(f'"{c}"' for c in _ROW_COLUMNS)
+    + ", tsv, seq, indexed_ts) VALUES ("
+    + ", ".join(f"%({c})s{_CASTS.get(c, '')}" for c in _ROW_COLUMNS)
+    + ", setweight(to_tsvector('simple', %(tokens_a)s), 'A')"
+    " || setweight(to_tsvector('simple', %(tokens_b)s), 'B')"
+    " || setweight(to_tsvector('simple', %(tokens_c)s), 'C')"
+    " || setweight(to_tsvector('simple', %(tokens_d)s), 'D')"
+    ", nextval('publicdata_search_index_seq'), now())"
+    " ON CONFLICT (index_id) DO UPDATE SET "
+    + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in _ROW_COLUMNS if c != "index_id")
+    + ", tsv = EXCLUDED.tsv, seq = EXCLUDED.seq, indexed_ts = EXCLUDED.indexed_ts"
+)
+
+
+# ------------------------------------------------------------------------------------------- results
+
+class Results:
+    """What ``pysolr.Solr.search`` returns, as far as CKAN and extensions use it."""
+
+    def __init__(self, docs: list[dict[str, Any]], hits: int, facets: dict[str, Any],
+                 raw: Optional[dict[str, Any]] = None) -> None:
+        self.docs = docs
+        self.hits = hits
+        self.facets = facets
+        self.highlighting: dict[str, Any] = {}
+        self.spellcheck: dict[str, Any] = {}
+        self.stats: dict[str, Any] = {}
+        self.qtime: Optional[int] = None
+        self.debug: dict[str, Any] = {}
+        self.grouped: dict[str, Any] = {}
+        self.nextCursorMark = None
+        self.raw_response = raw or {
+            "response": {"numFound": hits, "start": 0, "docs": docs},
+            "facet_counts": facets,
+        }
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self):
+        return iter(self.docs)
+
+
+# ------------------------------------------------------------------------------------------- session
+
+def _session_committing(session: Any) -> bool:
+    return bool(session.info.get(_COMMITTING_KEY))
+
+
+def _mark_committing(session: Any) -> None:
+    session.info[_COMMITTING_KEY] = True
+
+
+def _unmark_committing(session: Any, *_args: Any) -> None:
+    session.info.pop(_COMMITTING_KEY, None)
+
+
+_listeners_installed = False
+
+
+def install_session_listeners() -> None:
+    """Know when CKAN's session is inside its commit (so ``commit=True`` must not commit again)."""
+    global _listeners_installed
+    if _listeners_installed:
+        return
+    event.listen(model.Session, "before_commit", _mark_committing, insert=True)
+    event.listen(model.Session, "after_commit", _unmark_committing)
+    event.listen(model.Session, "after_rollback", _unmark_committing)
+    event.listen(model.Session, "after_soft_rollback", _unmark_committing)
+    _listeners_installed = True
+
+
+def remove_session_listeners() -> None:
+    global _listeners_installed
+    if not _listeners_installed:
+        return
+    for name, handler in (("before_commit", _mark_committing), ("after_commit", _unmark_committing),
+                          ("after_rollback", _unmark_committing),
+                          ("after_soft_rollback", _unmark_committing)):
+        if event.contains(model.Session, name, handler):
+            event.remove(model.Session, name, handler)
+    _listeners_installed = False
+
+
+# ------------------------------------------------------------------------------------------- connection
+
+class PostgresSearchConnection:
+    """``pysolr.Solr``'s surface over ``publicdata_search_index``."""
+
+    url = SEARCH_URL
+
+    def __init__(self, decode_dates: bool = True) -> None:
+        self.decode_dates = decode_dates
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _connection(self) -> sa.engine.Connection:
+        ensure_table()
+        return model.Session.connection()
+
+    def _execute(self, sql: str, params: Any = None, *, savepoint: bool = True) -> Any:
+        """Run one statement on the session's connection; a failure rolls back only this statement."""
+        connection = self._connection()
+        if not savepoint:
+            return connection.exec_driver_sql(sql, params if params is not None else ())
+        connection.exec_driver_sql("SAVEPOINT publicdata_search")
+        try:
+            result = connection.exec_driver_sql(sql, params if params is not None else ())
+        except Exception:
+            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT publicdata_search")
+            raise
+        connection.exec_driver_sql("RELEASE SAVEPOINT publicdata_search")
+        return result
+
+    def _maybe_commit(self, commit: bool) -> None:
+        if commit and not _session_committing(model.Session()):
+            model.Session.commit()
+
+    # -- writing ------------------------------------------------------------------------------
+    def add(self, docs: Iterable[dict[str, Any]], boost: Any = None, fieldUpdates: Any = None,
+            commit: Optional[bool] = None, softCommit: bool = False, commitWithin: Any = None,
+            waitFlush: Any = None, waitSearcher: Any = None, overwrite: Any = None,
+            handler: str = "update", min_rf: Any = None) -> str:
+        rows = [document_row(dict(doc)) for doc in docs]
+        if not rows:
+            return ""
+        try:
+            connection = self._connection()
+            connection.exec_driver_sql(_UPSERT_SQL, rows if len(rows) > 1 else rows[0])
+        except sa.exc.SQLAlchemyError as error:
+            raise pysolr.SolrError(f"Indexing failed: {getattr(error, 'orig', error)}") from error
+        self._maybe_commit(bool(commit))
+        return f"indexed {len(rows)}"
+
+    def delete(self, id: Any = None, q: Optional[str] = None, commit: Optional[bool] = None,
+               softCommit: bool = False, waitFlush: Any = None, waitSearcher: Any = None,
+               handler: str = "update") -> str:
+        if id is None and q is None:
+            raise ValueError('You must specify "id" or "q".')
+        if id is not None and q is not None:
+            raise ValueError('You many only specify "id" OR "q", not both.')
+        if id is not None:
+            ids = [str(i) for i in _as_list(id)]
+            where = Fragment("index_id = ANY(%s)", (ids,))
+        else:
+            where = query_language.lucene_where(q or "")
+        try:
+            self._execute(f"DELETE FROM {TABLE_NAME} WHERE {where.sql}", where.params, savepoint=False)
+        except sa.exc.SQLAlchemyError as error:
+            raise pysolr.SolrError(f"Delete failed: {getattr(error, 'orig', error)}") from error
+        self._maybe_commit(bool(commit))
+        return "deleted"
+
+    def commit(self, softCommit: bool = False, waitFlush: Any = None, waitSearcher: Any = None,
+               expungeDeletes: Any = None, handler: str = "update") -> str:
+        self._maybe_commit(True)
+        return "committed"
+
+    def optimize(self, *args: Any, **kwargs: Any) -> str:
+        return self.commit()
+
+    def ping(self, handler: str = "admin/ping", **kwargs: Any) -> str:
+        self._execute("SELECT 1", savepoint=False)
+        return '{"status": "OK"}'
+
+    def extract(self, *args: Any, **kwargs: Any) -> Any:
+        raise pysolr.SolrError("extract is not supported by the PostgreSQL search backend")
+
+    def more_like_this(self, *args: Any, **kwargs: Any) -> Any:
+        raise pysolr.SolrError("more_like_this is not supported by the PostgreSQL search backend")
+
+    def suggest_terms(self, *args: Any, **kwargs: Any) -> Any:
+        raise pysolr.SolrError("suggest_terms is not supported by the PostgreSQL search backend")
+
+    # -- searching ----------------------------------------------------------------------------
+    def search(self, q: Optional[str] = None, search_handler: Optional[str] = None, **params: Any) -> Results:
+        plan = SearchPlan.build(q, params)
+        sql, sql_params = plan.sql()
+        try:
+            row = self._execute(sql, sql_params).fetchone()
+        except sa.exc.DataError as error:
+            raise SearchQueryError(f"Invalid search query: {getattr(error, 'orig', error)}".strip())
+        except sa.exc.ProgrammingError as error:
+            message = str(getattr(error, "orig", error))
+            if "tsquery" in message:
+                raise SearchQueryError(f"Invalid search query: {message}".strip())
+            raise pysolr.SolrError(f"Search failed: {message}") from error
+        total, docs, facets = row
+        docs = [plan.shape(doc) for doc in (docs or [])]
+        if self.decode_dates:
+            docs = [solr_datetime_decoder(doc) for doc in docs]
+        facet_fields: dict[str, list[Any]] = {}
+        for field in plan.facet_fields:
+            flat: list[Any] = []
+            for value, count in (facets or {}).get(field) or []:
+                flat.extend((value, count))
+            facet_fields[field] = flat
+        facet_counts = {"facet_queries": {}, "facet_fields": facet_fields, "facet_dates": {},
+                        "facet_ranges": {}, "facet_intervals": {}, "facet_heatmaps": {}} if plan.facet else {}
+        return Results(docs, int(total or 0), facet_counts)
+
+    def __repr__(self) -> str:
+        return f"<PostgresSearchConnection {TABLE_NAME}>"
+
+
+# ------------------------------------------------------------------------------------------- planning
+
+_TRUE_VALUES = ("true", "on", "1", "yes")
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return value[0] if value else None
+    return value
+
+
+def _int_param(params: dict[str, Any], key: str, default: int) -> int:
+    value = _first(params.get(key))
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchQueryError(f"Invalid value for {key}: {value!r}")
+
+
+class SearchPlan:
+    """One Solr request turned into one SQL statement returning (total, docs, facets)."""
+
+    def __init__(self) -> None:
+        self.where: list[Fragment] = []
+        self.rank_expression: Optional[str] = None
+        self.order = query_language.sort_order("score desc")
+        self.rows = 10
+        self.start = 0
+        self.fields: list[str] = []
+        self.facet = False
+        self.facet_fields: list[str] = []
+        self.facet_limit = 100
+        self.facet_mincount = 0
+        self.facet_limits: dict[str, int] = {}
+        self.facet_mincounts: dict[str, int] = {}
+        self.facet_sort: dict[str, str] = {}
+
+    @classmethod
+    def build(cls, q: Optional[str], params: dict[str, Any]) -> "SearchPlan":
+        plan = cls()
+        if q is None:
+            q = params.pop("q", None)
+        else:
+            params.pop("q", None)
+        q = _first(q)
+        q = "" if q is None else str(q)
+        default_field = str(_first(params.get("df")) or "text")
+        default_and = str(_first(params.get("q.op")) or "OR").upper() == "AND"
+        def_type = str(_first(params.get("defType")) or "lucene")
+        stripped = q.strip()
+        if stripped in ("", "*:*", '""', "''"):
+            pass
+        elif def_type in ("dismax", "edismax") and not (def_type == "edismax" and ":" in stripped):
+            condition, plan.rank_expression = query_language.dismax_match(stripped)
+            plan.where.append(condition)
+        else:
+            condition = query_language.lucene_where(stripped, default_field, default_and)
+            plan.where.append(condition)
+            plan.rank_expression = _rank_expression_for(stripped, default_field)
+        fq = params.get("fq")
+        for clause in _as_list(fq):
+            clause_text = str(clause).strip()
+            if clause_text:
+                plan.where.append(query_language.lucene_where(clause_text, default_field, default_and))
+        sort = _first(params.get("sort"))
+        plan.order = query_language.sort_order(str(sort) if sort else "score desc")
+        plan.rows = max(0, _int_param(params, "rows", 10))
+        plan.start = max(0, _int_param(params, "start", 0))
+        plan.fields = query_language.split_fl(params.get("fl")) or ["*", "score"]
+        plan.facet = str(_first(params.get("facet")) or "false").lower() in _TRUE_VALUES
+        if plan.facet:
+            plan.facet_fields = _unique(str(f) for f in _as_list(params.get("facet.field")))
+            plan.facet_limit = _int_param(params, "facet.limit", 100)
+            plan.facet_mincount = _int_param(params, "facet.mincount", 0)
+            for field in plan.facet_fields:
+                if f"f.{field}.facet.limit" in params:
+                    plan.facet_limits[field] = _int_param(params, f"f.{field}.facet.limit", plan.facet_limit)
+                if f"f.{field}.facet.mincount" in params:
+                    plan.facet_mincounts[field] = _int_param(
+                        params, f"f.{field}.facet.mincount", plan.facet_mincount)
+            sort_param = str(_first(params.get("facet.sort")) or "count")
+            for field in plan.facet_fields:
+                plan.facet_sort[field] = str(_first(params.get(f"f.{field}.facet.sort")) or sort_param)
+        return plan
+
+    # -- SQL ----------------------------------------------------------------------------------
+    def _where(self) -> Fragment:
+        if not self.where:
+            return query_language.TRUE
+        return query_language._join(self.where, "AND")
+
+    def _score(self) -> Fragment:
+        if self.rank_expression:
+            return Fragment(
+                f"ts_rank_cd('{query_language.RANK_WEIGHTS}', tsv, to_tsquery('simple', %s))",
+                (self.rank_expression,),
+            )
+        return Fragment("1.0::real")
+
+    def _document(self) -> str:
+        """SQL building the returned document for the requested ``fl``."""
+        fields = self.fields
+        parts: list[str] = []
+        if "*" in fields:
+            parts.append("i.stored")
+            fields = [f for f in fields if f != "*"]
+            extras = {"validated_data_dict", "data_dict"}
+            fields = _unique(list(fields) + sorted(extras))
+        pairs: list[str] = []
+        for field in fields:
+            if not re.fullmatch(r"[A-Za-z0-9_.\-]+", field):
+                continue
+            literal = field.replace("'", "")
+            if field in ("validated_data_dict", "data_dict"):
+                pairs.append(f"'{literal}', to_jsonb(i.{field})")
+            elif field == "score":
+                pairs.append("'score', to_jsonb(page.score)")
+            else:
+                pairs.append(f"'{literal}', i.stored -> '{literal}'")
+        for start in range(0, len(pairs), 40):  # jsonb_build_object takes at most 100 arguments
+            parts.append("jsonb_build_object(" + ", ".join(pairs[start:start + 40]) + ")")
+        if not parts:
+            return "'{}'::jsonb"
+        return " || ".join(parts)
+
+    def sql(self) -> tuple[str, tuple[Any, ...]]:
+        """``WITH hits AS (filtered set) SELECT count, page documents, facet counts`` — one round trip."""
+        where = self._where()
+        needs_score = self.order.uses_score or "score" in self.fields
+        score = self._score() if needs_score else Fragment("1.0::real")
+        hit_columns = _unique(['"index_id"'] + [f'"{c}"' for c in self.order.columns] + self._facet_columns())
+        hits_sql = f"SELECT {', '.join(hit_columns)}, {score.sql} AS score FROM {TABLE_NAME} WHERE {where.sql}"
+        params: list[Any] = [*score.params, *where.params]
+        if self.rows == 0:
+            docs_sql = "'[]'::json"
+        else:
+            order = self.order
+            docs_sql = (
+                f"(SELECT coalesce(json_agg({self._document()} ORDER BY page.position), '[]'::json) FROM ("
+                f"SELECT index_id, score, row_number() OVER (ORDER BY {order.sql}) AS position FROM hits "
+                f"ORDER BY {order.sql} LIMIT {int(self.rows)} OFFSET {int(self.start)}"
+                f") page JOIN {TABLE_NAME} i USING (index_id))"
+            )
+            params.extend(order.params)
+            params.extend(order.params)
+        facets_sql, facet_params = self._facets_sql()
+        params.extend(facet_params)
+        sql = f"WITH hits AS MATERIALIZED ({hits_sql}) SELECT (SELECT count(*) FROM hits), {docs_sql}, {facets_sql}"
+        return sql, tuple(params)
+
+    def _facet_columns(self) -> list[str]:
+        columns: list[str] = []
+        for field in self.facet_fields if self.facet else []:
+            if (field in query_language.SCALAR_COLUMNS or field in FACET_ARRAY_COLUMNS
+                    or field in query_language.DATE_COLUMNS):
+                columns.append(f'"{field}"')
+            else:
+                columns.append("doc")
+        return columns
+
+    def _facets_sql(self) -> tuple[str, list[Any]]:
+        if not self.facet or not self.facet_fields:
+            return "NULL::json", []
+        entries: list[str] = []
+        params: list[Any] = []
+        for field in self.facet_fields:
+            limit = self.facet_limits.get(field, self.facet_limit)
+            mincount = max(self.facet_mincounts.get(field, self.facet_mincount), 1)
+            params.append(field)
+            if field in query_language.SCALAR_COLUMNS:
+                values_sql = f'SELECT h."{field}" AS v FROM hits h WHERE h."{field}" IS NOT NULL'
+            elif field in FACET_ARRAY_COLUMNS:
+                values_sql = f'SELECT e.v FROM hits h, unnest(h."{field}") AS e(v)'
+            elif field in query_language.DATE_COLUMNS:
+                values_sql = (
+                    f"SELECT to_char(h.\"{field}\", 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS v FROM hits h "
+                    f'WHERE h."{field}" IS NOT NULL'
+                )
+            else:
+                values_sql = "SELECT e.v FROM hits h, jsonb_array_elements_text(h.doc -> %s) AS e(v)"
+                params.append(field)
+            order = 'v COLLATE "C"' if self.facet_sort.get(field) == "index" else 'count(*) DESC, v COLLATE "C"'
+            limit_sql = "" if limit < 0 else f" LIMIT {int(limit)}"
+            entries.append(
+                f"%s, (SELECT coalesce(json_agg(json_build_array(f.v, f.c)), '[]'::json) FROM ("
+                f"SELECT v, count(*) AS c FROM ({values_sql}) x GROUP BY v HAVING count(*) >= {int(mincount)} "
+                f"ORDER BY {order}{limit_sql}) f)"
+            )
+        return "json_build_object(" + ", ".join(entries) + ")", params
+
+    # -- results ------------------------------------------------------------------------------
+    def shape(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in doc.items() if v is not None}
+
+
+def _rank_expression_for(query: str, default_field: str) -> Optional[str]:
+    """A tsquery to rank Lucene-syntax queries by: the bare words of the query, if any."""
+    words = [w for w in re.findall(r"(?:^|\s)([^\s:()\"+\-*?\[\]{}^~]+)(?=\s|$)", query)
+             if w.upper() not in ("AND", "OR", "NOT", "TO")]
+    if not words or default_field != "text":
+        return None
+    return query_language.text_tsquery(" ".join(words))
