@@ -91,16 +91,18 @@ fi
 
 # ----------------------------------------------------------------------------------------------------
 step "4/9 database roles and databases"
-# The password is generated once and kept (outside git) so re-runs and existing configs stay valid.
 SECRETS="$ROOT/config/.secrets"
-if [ ! -f "$SECRETS" ]; then
-  umask 077
-  {
-    echo "DB_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
-    echo "ADMIN_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 16)"
-  } >"$SECRETS"
-  umask 022
-fi
+# Generated once, kept outside git: re-runs and re-rendered configs stay valid. A key added by a later
+# version of this script is appended the first time that version runs.
+umask 077
+touch "$SECRETS"
+for key in DB_PASSWORD ADMIN_PASSWORD SECRET_KEY CSRF_SECRET JWT_SECRET; do
+  if ! grep -q "^$key=" "$SECRETS"; then
+    length=40; [ "$key" = ADMIN_PASSWORD ] && length=16; [ "$key" = DB_PASSWORD ] && length=24
+    echo "$key=$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$length")" >>"$SECRETS"
+  fi
+done
+umask 022
 # shellcheck disable=SC1090
 . "$SECRETS"
 DB_USER=publicdata
@@ -129,25 +131,30 @@ done
 # ----------------------------------------------------------------------------------------------------
 step "5/9 configuration files (config/ckan.ini, config/test.ini)"
 mkdir -p "$ROOT/var/storage" "$ROOT/var/storage-test"
-rand() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$1"; }
+# A config is (re)written when it is missing or its template changed since it was written — unless it was
+# edited by hand since then (then it is kept, with a warning). Secrets come from config/.secrets, so a
+# re-render keeps sessions, tokens and the database password valid.
 render() {  # render TEMPLATE OUT DB_NAME REDIS_DB STORAGE
-  sed -e "s|@SECRET_KEY@|$(rand 40)|" -e "s|@CSRF_SECRET@|$(rand 40)|" -e "s|@JWT_SECRET@|$(rand 40)|" \
+  local template=$1 out=$2 stamp="$2.stamp" tmp="$2.tmp"
+  sed -e "s|@SECRET_KEY@|$SECRET_KEY|" -e "s|@CSRF_SECRET@|$CSRF_SECRET|" -e "s|@JWT_SECRET@|$JWT_SECRET|" \
       -e "s|@DB_USER@|$DB_USER|" -e "s|@DB_PASSWORD@|$DB_PASSWORD|" -e "s|@DB_NAME@|$3|" \
-      -e "s|@REDIS_DB@|$4|" -e "s|@STORAGE_PATH@|$5|" "$1" >"$2.tmp"
-  mv "$2.tmp" "$2"
+      -e "s|@REDIS_DB@|$4|" -e "s|@STORAGE_PATH@|$5|" "$template" >"$tmp"
+  local want; want=$(sha256sum <"$tmp" | cut -c1-16)
+  if [ ! -f "$out" ]; then
+    info "writing $out"
+  elif [ "$(sha256sum <"$out" | cut -c1-16)" = "$want" ]; then
+    info "$out is up to date"; rm -f "$tmp"; echo "$want" >"$stamp"; return
+  elif [ -f "$stamp" ] && [ "$(sha256sum <"$out" | cut -c1-16)" = "$(cat "$stamp")" ]; then
+    info "rewriting $out: its template changed"
+  else
+    info "WARNING: $out was edited by hand and differs from $template; kept as it is"
+    rm -f "$tmp"; return
+  fi
+  mv "$tmp" "$out"
+  echo "$want" >"$stamp"
 }
-if [ ! -f config/ckan.ini ]; then
-  info "writing config/ckan.ini (fresh secrets)"
-  render config/ckan.ini.in config/ckan.ini publicdata 0 "$ROOT/var/storage"
-else
-  info "config/ckan.ini exists (kept)"
-fi
-if [ ! -f config/test.ini ]; then
-  info "writing config/test.ini"
-  render config/test.ini.in config/test.ini publicdata_test 1 "$ROOT/var/storage-test"
-else
-  info "config/test.ini exists (kept)"
-fi
+render config/ckan.ini.in config/ckan.ini publicdata 0 "$ROOT/var/storage"
+render config/test.ini.in config/test.ini publicdata_test 1 "$ROOT/var/storage-test"
 [ -f config/workdays.yaml ] || cp config/workdays.yaml.in config/workdays.yaml 2>/dev/null || true
 
 # ----------------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Working-day calendar and deadline presets (TAX-7, ACC-4/5, DEM-1, FB-1..4).
 
-Calendar facts asserted below for 2026 are the chinesecalendar 1.11.0 package's data, which agree with the
-State Council General Office's notice on the 2026 holiday arrangement (published November 2025):
+Calendar facts asserted below for 2026 are the chinesecalendar 1.11.0 package's data, taken as fact (they
+match the State Council General Office's notice on the 2026 holiday arrangement of November 2025 as far as
+we know it):
   元旦 01-01..01-03 off, 01-04 (Sun) worked; 春节 02-15..02-23 off, 02-14 (Sat) and 02-28 (Sat) worked;
   劳动节 05-01..05-05 off, 05-09 (Sat) worked; 中秋 09-25..09-27 off; 国庆 10-01..10-07 off,
   09-20 (Sun) and 10-10 (Sat) worked.

@@ -16,6 +16,7 @@ __all__ = [
     "publicdata_citation",
     "publicdata_apply_url",
     "publicdata_language_text",
+    "publicdata_bilingual",
 ]
 
 # endpoints that may serve the 有条件开放 application, first match wins (the application issue adds its own)
@@ -103,3 +104,8 @@ def publicdata_apply_url(pkg_dict: dict[str, Any]) -> Optional[str]:
         except Exception:  # werkzeug BuildError: the endpoint is not registered
             continue
     return None
+
+
+def publicdata_bilingual(zh: str, en: str) -> str:
+    """Pick the Chinese or the English wording for the current language (templates' short-hand)."""
+    return publicdata_language_text({"zh_Hans_CN": zh, "en": en})

@@ -36,7 +36,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from typing import IO, Any, Iterable, Iterator, Optional, Union
+from typing import IO, Any, Iterable, Optional, Union
 
 log = logging.getLogger(__name__)
 
@@ -449,18 +449,23 @@ def _scan_json(stream: IO[bytes], report: PiiReport, collector: _Collector, max_
                 record = stack[-1][1]
                 report.rows_scanned = record
 
-    def flush(next_pending: Optional[tuple[str, int, Any]]) -> None:
+    def flush(next_value: Any = None, key: bool = False) -> None:
+        """Scan the pending value, and make ``next_value`` pending (its path is built only if it holds
+        something: most values hold nothing)."""
         nonlocal pending
         if pending is not None:
             collector.scan(*pending)
-        pending = next_pending
+        pending = None
+        text = cell_text(next_value)
+        if text and find_personal_information(text):
+            pending = (path() + (" (键 / key)" if key else ""), max(record, 1), next_value)
 
     try:
         for _prefix, event, value in ijson.parse(buffered, use_float=True):
             seen_value = True
             if event == "map_key":
                 stack[-1][1] = None
-                flush((path() + " (键 / key)", max(record, 1), value))
+                flush(value, key=True)
                 stack[-1][1] = value
             elif event in ("start_map", "start_array"):
                 begin_value()
@@ -469,12 +474,12 @@ def _scan_json(stream: IO[bytes], report: PiiReport, collector: _Collector, max_
                 stack.pop()
             else:
                 begin_value()
-                flush((path(), max(record, 1), value))
-        flush(None)
+                flush(value)
+        flush()
         if not report.rows_scanned and seen_value:
             report.rows_scanned = 1
     except _RowLimit:
-        flush(None)  # the previous value was complete: the row limit is not a cut in the bytes
+        flush()  # the previous value was complete: the row limit is not a cut in the bytes
         report.complete, report.limit_reached = False, "rows"
     except ijson.JSONError as error:
         if not limited.truncated:

@@ -14,6 +14,9 @@ Each data item carries a small generator spec (see ``demo/data/defaults.yaml`` f
 ``date:A~B`` / ``datetime:A~B``        random date (time) between A and B
 ``day:START`` / ``month:YYYY-MM``      START + row (``/k``: a new day or month every k rows)
 ``index:k``                            1, 2, … k, 1, 2, … (position within a group of k rows)
+``rest:total:part``                    field total minus field part of the same row
+``ref:field``                          the value of another field of the same row
+``map:field:key=value|…|*=value``      the value of the first key found in another field's value
 ``credit``                             an enterprise 统一社会信用代码 with valid check characters
 ``masked_name``                        a surname followed by ** (no real personal data in open files)
 ``bool`` / ``bool:0.9``                true or false (true with the given probability)
@@ -63,15 +66,23 @@ class RowGenerator:
         self.random = random.Random(seed)
         self.vocabulary = vocabulary
         self.templates = templates
+        self._specs: dict[str, str] = {}
 
     def rows(self, items: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+        self._specs = {item["field_name"]: item["gen"] for item in items}
         table = []
         for index in range(count):
             row: dict[str, Any] = {}
             for item in items:
-                row[item["field_name"]] = self.value(item["gen"], index, count, row)
+                self._field(item["field_name"], index, count, row)
             table.append(row)
         return table
+
+    def _field(self, name: str, index: int, count: int, row: dict[str, Any]) -> Any:
+        """The row's value of a field, generated first when another field refers to it (ref:, map:)."""
+        if name not in row:
+            row[name] = self.value(self._specs[name], index, count, row)
+        return row[name]
 
     def value(self, spec: str, index: int, count: int, row: dict[str, Any]) -> Any:
         kind, _, argument = spec.partition(":")
@@ -79,6 +90,16 @@ class RowGenerator:
             return self.random.choice(self._list(spec))
         if spec.startswith("$"):
             return self._expand(self.templates[spec[1:]], index, count, row)
+        if kind == "ref":
+            return self._field(argument, index, count, row)
+        if kind == "map":
+            field, _, mapping = argument.partition(":")
+            source = str(self._field(field, index, count, row))
+            for pair in mapping.split("|"):
+                key, _, mapped = pair.partition("=")
+                if key == "*" or key in source:
+                    return mapped
+            return ""
         if kind == "const":
             return argument
         if kind == "tpl":
@@ -103,6 +124,9 @@ class RowGenerator:
             field, ratios = argument.split(":")
             low, high = _bounds(ratios)
             return int(round(float(row[field]) * self.random.uniform(low, high)))
+        if kind == "rest":
+            total, part = argument.split(":")
+            return self._field(total, index, count, row) - self._field(part, index, count, row)
         if kind == "index":
             return index % int(argument) + 1
         if kind in ("date", "datetime"):
