@@ -63,6 +63,14 @@ def render(template: str, environ: dict[str, str]) -> str:
             return ""
         return _ini_value(value, name)
 
+    # CKAN's config loader (ckan.cli.CKANConfigLoader) also reads every CKAN_* variable through its
+    # interpolating parser, so a literal % there breaks every ckan process with a traceback
+    with_percent = sorted(name for name, value in environ.items() if name.startswith("CKAN_") and "%" in value)
+    if with_percent:
+        raise ConfigError(
+            "a '%' in a CKAN_* variable breaks CKAN's config loader; choose values without it: "
+            + ", ".join(with_percent)
+        )
     for secret in SECRETS:
         if environ.get(secret, "").startswith(PLACEHOLDER_PREFIX):
             raise ConfigError(

@@ -483,3 +483,9 @@ class TestEntryPoint:
         stream = io.BytesIO(csv_bytes([["a"], ["13812345678"]]))
         scan_resource(stream, "CSV")
         assert not stream.closed
+
+    def test_values_already_in_memory(self):
+        report = pii.scan_text_values([("电话", 1, 13812345678), ("电话", 2, "138****5678"), ("证件", 2, ID_2)])
+        assert {(f.location, f.kind, tuple(f.first_rows)) for f in report.findings} == {
+            ("电话", MOBILE, (1,)), ("证件", ID_NUMBER, (2,))}
+        assert report.rows_scanned == 2 and not report.clean

@@ -32,8 +32,9 @@ COMPOSE_LIKE_ENV = {
     "CKANEXT__PUBLICDATA__SEARCH__BACKEND": "solr",
     "CKANEXT__PUBLICDATA__CITY_NAME": "淄博市",
     "CKAN__SITE_TITLE": "淄博市公共数据开放网",
+    "CKANEXT__PUBLICDATA__PORTAL_NAME": "淄博市公共数据开放网（100%开放）",
 }
-SECRETS = {"CKAN_SECRET_KEY": "s3cret-with-%-sign", "CKAN_JWT_SECRET": "jwt-Secret_42"}
+SECRETS = {"CKAN_SECRET_KEY": "s3cret-Key_17", "CKAN_JWT_SECRET": "jwt-Secret_42"}
 
 
 def _clean_environ(**extra: str) -> dict[str, str]:
@@ -70,6 +71,7 @@ def test_rendered_ini_carries_the_compose_environment(tmp_path: Path) -> None:
     text = (tmp_path / "ckan.ini").read_text(encoding="utf-8")
     assert text.count("ckanext.publicdata.city_name =") == 1
     # …and a % in a value survives CKAN's interpolating config parser
+    assert config["ckanext.publicdata.portal_name"] == "淄博市公共数据开放网（100%开放）"
     assert config["SECRET_KEY"] == SECRETS["CKAN_SECRET_KEY"]
     assert config["api_token.jwt.encode.secret"] == "string:" + SECRETS["CKAN_JWT_SECRET"]
 
@@ -78,6 +80,13 @@ def test_options_not_in_the_template_are_added(tmp_path: Path) -> None:
     result = _render(tmp_path, _clean_environ(**COMPOSE_LIKE_ENV, **SECRETS, CKAN__AUTH__PUBLIC_ACTIVITY_STREAM_DETAIL="true"))
     assert result.returncode == 0, result.stderr
     assert _read_ini(tmp_path / "ckan.ini")["ckan.auth.public_activity_stream_detail"] == "true"
+
+
+def test_percent_in_ckan_variables_is_refused_clearly(tmp_path: Path) -> None:
+    # CKAN itself would die on it in every process with an InterpolationSyntaxError
+    result = _render(tmp_path, _clean_environ(**{**COMPOSE_LIKE_ENV, **SECRETS, "CKAN_JWT_SECRET": "ab%cd"}))
+    assert result.returncode == 2
+    assert "CKAN_JWT_SECRET" in result.stderr and "%" in result.stderr
 
 
 def test_example_secrets_are_refused(tmp_path: Path) -> None:

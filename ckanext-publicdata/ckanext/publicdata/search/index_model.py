@@ -114,9 +114,10 @@ def ensure_table(engine: Optional[sa.engine.Engine] = None) -> None:
             try:
                 with engine.begin() as connection:
                     connection.execute(sa.text(f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE_NAME}"))
-                    metadata.create_all(
-                        connection, tables=[search_index_table], checkfirst=True
-                    )
+                    # Table.create, not metadata.create_all(tables=…): the latter also fires the shared
+                    # metadata's events, which create other plugins' enum types (harvest's log_level) and
+                    # then break their migrations on a fresh database.
+                    search_index_table.create(connection, checkfirst=True)
                     connection.execute(sa.text(_TITLE_SORT_INDEX))
                 log.info("created search index table %s", TABLE_NAME)
             except sa.exc.SQLAlchemyError as error:  # another process won the race
