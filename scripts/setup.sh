@@ -155,7 +155,7 @@ render() {  # render TEMPLATE OUT DB_NAME REDIS_DB STORAGE
 }
 render config/ckan.ini.in config/ckan.ini publicdata 0 "$ROOT/var/storage"
 render config/test.ini.in config/test.ini publicdata_test 1 "$ROOT/var/storage-test"
-[ -f config/workdays.yaml ] || cp config/workdays.yaml.in config/workdays.yaml 2>/dev/null || true
+render config/workdays.yaml.in config/workdays.yaml - - -   # holiday overrides (no placeholders)
 
 # ----------------------------------------------------------------------------------------------------
 step "6/9 translations"

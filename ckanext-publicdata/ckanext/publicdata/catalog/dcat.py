@@ -439,13 +439,19 @@ class PublicdataDCATProfile(RDFProfile):
         self._add_agent(dataset_ref, DCT.publisher, org)
 
     def _add_catalog_publisher(self, catalog_ref: URIRef) -> None:
+        """The catalog's publisher (mandatory in DCAT-AP) is the open-data authority, else the portal."""
+        g = self.g
         authority = tk.config.get("ckanext.publicdata.authority_organization")
-        if not authority:
-            return
-        org = self._organization(authority)
+        org = self._organization(authority) if authority else None
+        g.remove((catalog_ref, DCT.publisher, None))
         if org:
-            self.g.remove((catalog_ref, DCT.publisher, None))
             self._add_agent(catalog_ref, DCT.publisher, org)
+            return
+        publisher = BNode()
+        g.add((catalog_ref, DCT.publisher, publisher))
+        g.add((publisher, RDF.type, FOAF.Agent))
+        name = tk.config.get("ckanext.publicdata.portal_name") or tk.config.get("ckan.site_title") or site_url()
+        g.add((publisher, FOAF.name, _zh_or_plain(name)))
 
     def _add_contact_phone(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         phone = (dataset_dict.get("contact_phone") or "").strip()

@@ -20,8 +20,9 @@ import logging
 import re
 from typing import Any, Iterable, Optional
 
+import psycopg2
+import psycopg2.extras
 import pysolr
-import sqlalchemy as sa
 from sqlalchemy import event
 
 import ckan.model as model
@@ -307,23 +308,37 @@ class PostgresSearchConnection:
         self.decode_dates = decode_dates
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _connection(self) -> sa.engine.Connection:
+    def _cursor(self) -> Any:
+        """A DBAPI cursor on the session's connection: same transaction as the CKAN write around it."""
         ensure_table()
-        return model.Session.connection()
+        return model.Session.connection().connection.cursor()
 
-    def _execute(self, sql: str, params: Any = None, *, savepoint: bool = True) -> Any:
-        """Run one statement on the session's connection; a failure rolls back only this statement."""
-        connection = self._connection()
-        if not savepoint:
-            return connection.exec_driver_sql(sql, params if params is not None else ())
-        connection.exec_driver_sql("SAVEPOINT publicdata_search")
+    def _fetch_one(self, sql: str, params: tuple[Any, ...]) -> Any:
+        """Run a read; a failure rolls back to a savepoint so the caller's transaction stays usable."""
+        cursor = self._cursor()
         try:
-            result = connection.exec_driver_sql(sql, params if params is not None else ())
-        except Exception:
-            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT publicdata_search")
-            raise
-        connection.exec_driver_sql("RELEASE SAVEPOINT publicdata_search")
-        return result
+            cursor.execute("SAVEPOINT publicdata_search")
+            try:
+                cursor.execute(sql, params)
+            except psycopg2.Error:
+                cursor.execute("ROLLBACK TO SAVEPOINT publicdata_search")
+                raise
+            row = cursor.fetchone()
+            cursor.execute("RELEASE SAVEPOINT publicdata_search")
+            return row
+        finally:
+            cursor.close()
+
+    def _write(self, sql: str, params: Any, many: bool = False) -> int:
+        cursor = self._cursor()
+        try:
+            if many:
+                psycopg2.extras.execute_batch(cursor, sql, params, page_size=100)
+            else:
+                cursor.execute(sql, params)
+            return cursor.rowcount
+        finally:
+            cursor.close()
 
     def _maybe_commit(self, commit: bool) -> None:
         if commit and not _session_committing(model.Session()):
@@ -338,10 +353,12 @@ class PostgresSearchConnection:
         if not rows:
             return ""
         try:
-            connection = self._connection()
-            connection.exec_driver_sql(_UPSERT_SQL, rows if len(rows) > 1 else rows[0])
-        except sa.exc.SQLAlchemyError as error:
-            raise pysolr.SolrError(f"Indexing failed: {getattr(error, 'orig', error)}") from error
+            if len(rows) == 1:
+                self._write(_UPSERT_SQL, rows[0])
+            else:
+                self._write(_UPSERT_SQL, rows, many=True)
+        except psycopg2.Error as error:
+            raise pysolr.SolrError(f"Indexing failed: {error}") from error
         self._maybe_commit(bool(commit))
         return f"indexed {len(rows)}"
 
@@ -358,9 +375,9 @@ class PostgresSearchConnection:
         else:
             where = query_language.lucene_where(q or "")
         try:
-            self._execute(f"DELETE FROM {TABLE_NAME} WHERE {where.sql}", where.params, savepoint=False)
-        except sa.exc.SQLAlchemyError as error:
-            raise pysolr.SolrError(f"Delete failed: {getattr(error, 'orig', error)}") from error
+            self._write(f"DELETE FROM {TABLE_NAME} WHERE {where.sql}", where.params)
+        except psycopg2.Error as error:
+            raise pysolr.SolrError(f"Delete failed: {error}") from error
         self._maybe_commit(bool(commit))
         return "deleted"
 
@@ -373,7 +390,7 @@ class PostgresSearchConnection:
         return self.commit()
 
     def ping(self, handler: str = "admin/ping", **kwargs: Any) -> str:
-        self._execute("SELECT 1", savepoint=False)
+        self._fetch_one("SELECT 1", ())
         return '{"status": "OK"}'
 
     def extract(self, *args: Any, **kwargs: Any) -> Any:
@@ -390,14 +407,13 @@ class PostgresSearchConnection:
         plan = SearchPlan.build(q, params)
         sql, sql_params = plan.sql()
         try:
-            row = self._execute(sql, sql_params).fetchone()
-        except sa.exc.DataError as error:
-            raise SearchQueryError(f"Invalid search query: {getattr(error, 'orig', error)}".strip())
-        except sa.exc.ProgrammingError as error:
-            message = str(getattr(error, "orig", error))
-            if "tsquery" in message:
-                raise SearchQueryError(f"Invalid search query: {message}".strip())
-            raise pysolr.SolrError(f"Search failed: {message}") from error
+            row = self._fetch_one(sql, sql_params)
+        except psycopg2.DataError as error:
+            raise SearchQueryError(f"Invalid search query: {error}".strip())
+        except psycopg2.ProgrammingError as error:
+            if "tsquery" in str(error):
+                raise SearchQueryError(f"Invalid search query: {error}".strip())
+            raise pysolr.SolrError(f"Search failed: {error}") from error
         total, docs, facets = row
         docs = [plan.shape(doc) for doc in (docs or [])]
         if self.decode_dates:

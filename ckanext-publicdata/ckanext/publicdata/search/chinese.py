@@ -76,24 +76,25 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
-def _is_token_char(char: str) -> bool:
-    # \w minus underscore and the "other number" category (❶ ⓫ ...), which PostgreSQL's parser splits off.
-    return (char.isalnum() and unicodedata.category(char) != "No") or False
+def _other_number_class() -> str:
+    """A regex class of the "other number" characters (❶ ⓫ ½ …) that \\w accepts but PostgreSQL splits on."""
+    ranges: list[list[int]] = []
+    for code in range(0x80, 0x31350):
+        if unicodedata.category(chr(code)) == "No":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
 
 
-@lru_cache(maxsize=4096)
-def _char_is_kept(char: str) -> bool:
-    return _is_token_char(char)
+# Everything that is not a token character: non-word characters, the underscore, "other number" symbols.
+_SEPARATOR = re.compile(f"[\\W_{_other_number_class()}]+")
 
 
 def _chunks(normalized: str) -> list[str]:
     """Split normalised text into chunks of token characters; every other character separates."""
-    text = _INNER_DOT.sub("", normalized)
-    if text.isascii():
-        cleaned = re.sub(r"[^A-Za-z0-9]+", " ", text)
-    else:
-        cleaned = "".join(c if _char_is_kept(c) else " " for c in text)
-    return cleaned.split()
+    return _SEPARATOR.sub(" ", _INNER_DOT.sub("", normalized)).split()
 
 
 def _alnum_tokens(run: str) -> list[str]:
@@ -107,18 +108,12 @@ def _alnum_tokens(run: str) -> list[str]:
     return [run]
 
 
+_SCRIPT_RUN = re.compile(f"([{_CJK_CLASS}]+)|([^{_CJK_CLASS}]+)")
+
+
 def _script_runs(chunk: str) -> list[tuple[bool, str]]:
     """(is_cjk, run) pieces of a chunk in order."""
-    runs: list[tuple[bool, str]] = []
-    position = 0
-    for match in _CJK_RUN.finditer(chunk):
-        if match.start() > position:
-            runs.append((False, chunk[position:match.start()]))
-        runs.append((True, match.group()))
-        position = match.end()
-    if position < len(chunk):
-        runs.append((False, chunk[position:]))
-    return runs
+    return [(bool(cjk), cjk or other) for cjk, other in _SCRIPT_RUN.findall(chunk)]
 
 
 # --------------------------------------------------------------------------------------------- dictionaries
@@ -133,7 +128,7 @@ def _dictionary_entries(path: str) -> Iterable[tuple[str, Optional[int], Optiona
             if not match:
                 continue
             word = normalize(match.group("word").strip())
-            if not word or any(not _char_is_kept(c) for c in word):
+            if not word or _SEPARATOR.search(word):
                 continue
             freq = int(match.group("freq")) if match.group("freq") else None
             yield word, freq, match.group("tag")
@@ -258,7 +253,7 @@ def _cjk_ngrams(run: str) -> list[str]:
 
 
 def _is_clean_word(word: str) -> bool:
-    return 0 < len(word) <= MAX_TOKEN_LENGTH and all(_char_is_kept(c) for c in word)
+    return 0 < len(word) <= MAX_TOKEN_LENGTH and not _SEPARATOR.search(word)
 
 
 def index_tokens(text: str) -> list[str]:
@@ -274,27 +269,24 @@ def index_tokens(text: str) -> list[str]:
     jieba = segmenter()
     tokens: list[str] = []
     for chunk in _chunks(normalized):
-        seen: set[str] = set()
-        chunk_tokens: list[str] = []
-
-        def add(token: str) -> None:
-            if token not in seen and _is_clean_word(token):
-                seen.add(token)
-                chunk_tokens.append(token)
-
         runs = _script_runs(chunk)
-        if any(is_cjk for is_cjk, _ in runs):
-            for word in jieba.cut_for_search(chunk):
-                if _CJK_CHAR.search(word):
-                    add(word)
+        if len(runs) == 1 and not runs[0][0]:  # no CJK at all
+            tokens.extend(_alnum_tokens(chunk))
+            continue
+        # chunks only hold token characters, so jieba's words need no cleaning beyond the script and length
+        if len(runs) == 1:
+            chunk_tokens = [w for w in jieba.cut_for_search(chunk) if len(w) <= MAX_TOKEN_LENGTH]
+        else:
+            chunk_tokens = [w for w in jieba.cut_for_search(chunk)
+                            if len(w) <= MAX_TOKEN_LENGTH and _CJK_CHAR.search(w)]
         for is_cjk, run in runs:
             if is_cjk:
-                for gram in _cjk_ngrams(run):
-                    add(gram)
+                if len(run) > 1:
+                    chunk_tokens.extend([run[i:i + 2] for i in range(len(run) - 1)])
+                chunk_tokens.extend(run)
             else:
-                for part in _alnum_tokens(run):
-                    add(part)
-        tokens.extend(chunk_tokens)
+                chunk_tokens.extend(_alnum_tokens(run))
+        tokens.extend(dict.fromkeys(chunk_tokens))
     return tokens
 
 
@@ -413,7 +405,7 @@ def query_words(text: str) -> list[list[str]]:
             words.append(word)
         if non_cjk:
             words.append(non_cjk)
-        words = [w for w in words if all(_char_is_kept(c) for c in w)]
+        words = [w for w in words if not _SEPARATOR.search(w)]
         if words:
             terms.append(words)
     content = [w for words in terms for w in words if w not in QUERY_STOP_CHARACTERS]

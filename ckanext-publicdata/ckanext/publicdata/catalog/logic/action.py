@@ -97,7 +97,7 @@ def _pending_change(context: dict[str, Any], data: dict[str, Any], auth_name: st
     tk.check_access(auth_name, context, {"id": change.id, "owner_org": change.owner_org})
     if change.status != STATUS_PENDING:
         raise tk.ValidationError({"id": [
-            f"该申请已处理（{change.status}）/ This request has already been decided ({change.status})"]})
+            f"该申请已处理（{change.status}） / This request has already been decided ({change.status})"]})
     return change
 
 

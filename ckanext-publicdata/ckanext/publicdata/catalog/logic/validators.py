@@ -235,7 +235,7 @@ def publicdata_identifier(key: Key, data: Data, errors: Errors, context: dict[st
     pattern = config.identifier_pattern()
     if not re.fullmatch(pattern, value):
         errors[key].append(
-            f"信息资源代码格式不正确（应匹配 {pattern}）/ Identifier has the wrong format (expected {pattern})")
+            f"信息资源代码格式不正确（应匹配 {pattern}） / Identifier has the wrong format (expected {pattern})")
         raise StopOnError
     package = _package_being_updated(data, context)
     query = (
@@ -271,7 +271,7 @@ def _check_non_discriminatory(key: Key, value: Any, errors: Errors) -> None:
     found = discriminatory_match(str(value))
     if found:
         errors[key].append(
-            f"开放条件不得对申请人设置规模性、地域性等歧视性条件（“{found}”）/ "
+            f"开放条件不得对申请人设置规模性、地域性等歧视性条件（“{found}”） / "
             f"Conditions must not discriminate by an applicant's size or region (\"{found}\")")
         raise StopOnError
 
@@ -380,7 +380,7 @@ def publicdata_agency_code(key: Key, data: Data, errors: Errors, context: dict[s
         errors[key].append("统一社会信用代码应为 18 位 / A unified social credit code has 18 characters")
         raise StopOnError
     if not is_valid_unified_credit_code(code):
-        errors[key].append("统一社会信用代码校验不通过（GB 32100-2015）/ "
+        errors[key].append("统一社会信用代码校验不通过（GB 32100-2015） / "
                            "The unified social credit code fails its check (GB 32100-2015)")
         raise StopOnError
     data[key] = code
