@@ -420,7 +420,9 @@ def measure_write_delay(samples: int) -> dict[str, Any]:
         tk.get_action("package_create")(
             {"user": site_user["name"], "ignore_auth": True},
             {"name": f"bench-write-{marker}", "title": f"滨州市写入延迟测试{marker}数据集", "owner_org": organization,
-             "notes": "写入后多久可以被搜索到", "tags": [{"name": "写入测试"}]},
+             "notes": "写入后多久可以被搜索到", "tags": [{"name": "写入测试"}],
+             "identifier": f"37160000-9999-2026-{number:06d}{uuid.uuid4().int % 1000:03d}",
+             "open_attribute": "unconditional", "update_frequency": "irregular", "theme": "government_affairs"},
         )
         created = time.perf_counter()
         found = False

@@ -172,15 +172,8 @@ info "test database migrated"
 
 # ----------------------------------------------------------------------------------------------------
 step "8/9 sysadmin account"
-if "$CKAN" -c config/ckan.ini user show admin 2>/dev/null | grep -q "name=admin\|'name': 'admin'\|name: admin"; then
-  info "user admin exists"
-else
-  "$CKAN" -c config/ckan.ini user add admin email=admin@example.gov.cn fullname=平台管理员 \
-      password="$ADMIN_PASSWORD" >"$LOG_DIR/user.log" 2>&1 \
-    || { echo "    could not create user admin:" >&2; tail -5 "$LOG_DIR/user.log" >&2; false; }
-  info "user admin created"
-fi
-"$CKAN" -c config/ckan.ini sysadmin add admin >>"$LOG_DIR/user.log" 2>&1 || true
+PUBLICDATA_ADMIN_PASSWORD="$ADMIN_PASSWORD" "$CKAN" -c config/ckan.ini publicdata ensure-sysadmin admin \
+  2>"$LOG_DIR/user.log" || { echo "    could not create or repair user admin:" >&2; tail -5 "$LOG_DIR/user.log" >&2; false; }
 
 # ----------------------------------------------------------------------------------------------------
 step "9/9 demo catalogue"

@@ -38,6 +38,49 @@ def doctor() -> None:
         sys.exit(1)
 
 
+@publicdata.command("ensure-sysadmin")
+@click.argument("name")
+@click.option("--email", default="admin@example.gov.cn", show_default=True)
+@click.option("--fullname", default="平台管理员", show_default=True)
+def ensure_sysadmin(name: str, email: str, fullname: str) -> None:
+    """Create the sysadmin NAME, or repair it: the password is read from $PUBLICDATA_ADMIN_PASSWORD.
+
+    Says what it did: created, unchanged, or repaired (password or sysadmin flag restored).
+    """
+    import os
+
+    import ckan.model as model
+
+    password = os.environ.get("PUBLICDATA_ADMIN_PASSWORD", "")
+    if len(password) < 8:
+        raise click.UsageError("PUBLICDATA_ADMIN_PASSWORD must hold a password of 8 characters or more")
+    user = model.User.by_name(name)
+    if user is None:
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        tk.get_action("user_create")(
+            {"user": site_user["name"], "ignore_auth": True},
+            {"name": name, "email": email, "fullname": fullname, "password": password},
+        )
+        user = model.User.by_name(name)
+        assert user is not None
+        user.sysadmin = True
+        model.Session.commit()
+        click.echo(f"    user {name} created (sysadmin)")
+        return
+    repaired = []
+    if user.state != "active":
+        user.state = "active"
+        repaired.append("re-activated")
+    if not user.validate_password(password):
+        user.password = password
+        repaired.append("password reset to config/.secrets")
+    if not user.sysadmin:
+        user.sysadmin = True
+        repaired.append("sysadmin restored")
+    model.Session.commit()
+    click.echo(f"    user {name} exists" + (f" ({', '.join(repaired)})" if repaired else ""))
+
+
 @publicdata.command("demo-load")
 @click.option("--quiet", is_flag=True, help="Print only the summary.")
 def demo_load(quiet: bool) -> None:

@@ -76,25 +76,20 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
-def _other_number_class() -> str:
-    """A regex class of the "other number" characters (❶ ⓫ ½ …) that \\w accepts but PostgreSQL splits on."""
-    ranges: list[list[int]] = []
-    for code in range(0x80, 0x31350):
-        if unicodedata.category(chr(code)) == "No":
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
-
-
-# Everything that is not a token character: non-word characters, the underscore, "other number" symbols.
-_SEPARATOR = re.compile(f"[\\W_{_other_number_class()}]+")
+# "Other number" characters (❶ ⓫ ½ …) are \\w to Python but PostgreSQL's parser splits on them: blank them out.
+_OTHER_NUMBERS_TO_SPACE = {
+    code: " " for code in range(0x80, 0x31350) if unicodedata.category(chr(code)) == "No"
+}
+# Everything that is not a token character: non-word characters and the underscore.
+_SEPARATOR = re.compile(r"[\W_]+")
 
 
 def _chunks(normalized: str) -> list[str]:
     """Split normalised text into chunks of token characters; every other character separates."""
-    return _SEPARATOR.sub(" ", _INNER_DOT.sub("", normalized)).split()
+    text = _INNER_DOT.sub("", normalized) if "." in normalized else normalized
+    if not text.isascii():
+        text = text.translate(_OTHER_NUMBERS_TO_SPACE)
+    return _SEPARATOR.sub(" ", text).split()
 
 
 def _alnum_tokens(run: str) -> list[str]:
@@ -128,7 +123,7 @@ def _dictionary_entries(path: str) -> Iterable[tuple[str, Optional[int], Optiona
             if not match:
                 continue
             word = normalize(match.group("word").strip())
-            if not word or _SEPARATOR.search(word):
+            if not word or _chunks(word) != [word]:
                 continue
             freq = int(match.group("freq")) if match.group("freq") else None
             yield word, freq, match.group("tag")
@@ -245,15 +240,8 @@ def reload_dictionaries() -> None:
 
 # --------------------------------------------------------------------------------------------- index side
 
-def _cjk_ngrams(run: str) -> list[str]:
-    if len(run) == 1:
-        return [run]
-    bigrams = [run[i:i + 2] for i in range(len(run) - 1)]
-    return bigrams + list(run)
-
-
 def _is_clean_word(word: str) -> bool:
-    return 0 < len(word) <= MAX_TOKEN_LENGTH and not _SEPARATOR.search(word)
+    return 0 < len(word) <= MAX_TOKEN_LENGTH and _chunks(word) == [word]
 
 
 def index_tokens(text: str) -> list[str]:
@@ -405,7 +393,7 @@ def query_words(text: str) -> list[list[str]]:
             words.append(word)
         if non_cjk:
             words.append(non_cjk)
-        words = [w for w in words if not _SEPARATOR.search(w)]
+        words = [w for w in words if _chunks(w) == [w]]
         if words:
             terms.append(words)
     content = [w for words in terms for w in words if w not in QUERY_STOP_CHARACTERS]
