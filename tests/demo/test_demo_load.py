@@ -12,9 +12,11 @@ import io
 import json
 import re
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -95,9 +97,13 @@ def test_datasets_span_the_taxonomy_and_every_field(catalogue):
     for dataset in datasets:
         label = dataset["identifier"]
         for field in ("title", "notes", "tag_string", "theme", "priority_domains", "security_level",
-                      "update_frequency", "usage_requirements", "share_attribute", "share_method",
+                      "update_frequency", "usage_requirements", "share_attribute",
                       "spatial_coverage", "contact_name", "contact_phone", "contact_email"):
             assert dataset[field], (label, field)
+        if dataset["share_attribute"] == "not_shared":
+            assert dataset["share_conditions"] and not dataset["share_method"], label
+        else:
+            assert dataset["share_method"], label
         assert re.search(r"[\u4e00-\u9fff]", dataset["title"]) and len(re.findall("。", dataset["notes"])) >= 2
         assert dataset["spatial_coverage"] in DIVISIONS
         release, updated = dt.date.fromisoformat(dataset["release_date"]), dt.date.fromisoformat(dataset["data_updated"])
@@ -116,6 +122,34 @@ def test_datasets_span_the_taxonomy_and_every_field(catalogue):
         else:
             assert not dataset.get("not_open_basis") and dataset["private"] is False, label
             assert dataset["open_method"], label
+
+
+def test_every_schema_field_and_code_is_used(catalogue):
+    """Issue 4 item 10: the demo exercises every catalog field and every code of the closed vocabularies."""
+    schema_dir = Path(demo.__file__).parent.parent / "schemas"
+    schema = yaml.safe_load((schema_dir / "dataset.yaml").read_text(encoding="utf-8"))
+    presets = {preset["preset_name"]: preset["values"]
+               for preset in yaml.safe_load((schema_dir / "presets.yaml").read_text(encoding="utf-8"))["presets"]}
+    datasets = [demo.dataset_dict(entry, catalogue) for entry in catalogue["datasets"]]
+    computed = {"name", "open_attribute_pending", "citation"}  # generated or computed on read
+    for field in schema["dataset_fields"]:
+        if field["field_name"] in computed:
+            continue
+        assert any(dataset.get(field["field_name"]) not in (None, "", []) for dataset in datasets), field["field_name"]
+        preset = presets.get(field.get("preset", ""))
+        if preset and preset.get("choices") and field["field_name"] != "emergency":
+            codes = {choice["value"] for choice in preset["choices"]}
+            used = set()
+            for dataset in datasets:
+                value = dataset.get(field["field_name"])
+                used |= set(value) if isinstance(value, list) else {value}
+            unused = codes - used - {"other"}  # 其他 (other theme) is a catch-all nobody needs
+            assert not unused, (field["field_name"], unused)
+    resource_fields = {field["field_name"] for field in schema["resource_fields"]}
+    loaded = {key for entry in catalogue["datasets"] if entry["open_attribute"] != "not_open"
+              for resource in demo.resource_dicts({"title": entry["title"], "name": "x"}, entry, catalogue)
+              for key in resource}
+    assert resource_fields <= loaded, resource_fields - loaded
 
 
 def test_generated_files_match_the_data_items_and_hold_no_personal_information(catalogue):
@@ -219,6 +253,11 @@ def test_load_into_a_clean_database_then_again(app, catalogue):
                 downloads += 1
     assert downloads >= 60
 
+    # anonymous visitors see the open datasets and their providers on the portal
+    page = app.get("/dataset/37160000-0002-2023-000001")
+    assert page.status_code == 200 and "滨州市企业登记注册信息" in page.get_data(as_text=True)
+    page = app.get(f"/organization/{AUTHORITY}")
+    assert page.status_code == 200 and "滨州市大数据局" in page.get_data(as_text=True)
     # anonymous visitors see the open datasets in the catalogue
     response = app.get("/api/3/action/package_search", query_string={"q": "滨州市企业登记注册信息", "rows": 5})
     titles = [result["title"] for result in response.json["result"]["results"]]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import ckan
 import pytest
+import yaml
 from ckan.lib.search import SUPPORTED_SCHEMA_VERSIONS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -93,9 +94,12 @@ def test_text_types_segment_chinese_into_bigrams(ours: ET.Element, type_name: st
         filters = [f.get("class") for f in analyzer.findall("filter")]
         assert "solr.CJKBigramFilterFactory" in filters, (type_name, analyzer.get("type"))
         assert "solr.CJKWidthFilterFactory" in filters
-        # width folding and lower-casing happen before bigramming
+        # width folding, lower-casing and Traditional->Simplified happen before bigramming
         assert filters.index("solr.CJKWidthFilterFactory") < filters.index("solr.CJKBigramFilterFactory")
         assert filters.index("solr.LowerCaseFilterFactory") < filters.index("solr.CJKBigramFilterFactory")
+        transforms = [f for f in analyzer.findall("filter") if f.get("class") == "solr.ICUTransformFilterFactory"]
+        assert [t.get("id") for t in transforms] == ["Traditional-Simplified"]
+        assert filters.index("solr.ICUTransformFilterFactory") < filters.index("solr.CJKBigramFilterFactory")
 
 
 def test_ckan_search_fields_use_a_cjk_type(ours: ET.Element) -> None:
@@ -110,6 +114,15 @@ def test_ngram_type_folds_full_width_input(ours: ET.Element) -> None:
     for analyzer in field_type.findall("analyzer"):
         filters = [f.get("class") for f in analyzer.findall("filter")]
         assert "solr.CJKWidthFilterFactory" in filters
+
+
+def test_solr_modules_the_schema_needs_are_enabled_in_compose(ours: ET.Element) -> None:
+    # ICU factories live in Solr's analysis-extras module: without it the core fails to load
+    classes = {el.get("class", "") for el in ours.iter() if el.tag in ("filter", "tokenizer")}
+    if any(name.startswith("solr.ICU") or "SmartChinese" in name or "HMMChinese" in name for name in classes):
+        compose = yaml.safe_load((REPO / "docker" / "docker-compose.yml").read_text(encoding="utf-8"))
+        modules = str(compose["services"]["solr"]["environment"].get("SOLR_MODULES", "")).split(",")
+        assert "analysis-extras" in modules
 
 
 def test_files_the_schema_references_exist(ours: ET.Element) -> None:

@@ -265,3 +265,24 @@ def test_hostile_queries_parse_in_postgresql():
 )
 def test_judged_document_query_pairs_in_postgresql(document, query, expected):
     assert _matches(document, query) is expected
+
+
+# ------------------------------------------------------------------------------------------------ build_userdict
+
+def test_build_userdict_from_organizations_keeps_local_additions(tmp_path):
+    import importlib.util
+    import pathlib
+
+    script = pathlib.Path(__file__).resolve().parents[2] / "scripts" / "build_userdict.py"
+    spec = importlib.util.spec_from_file_location("build_userdict", script)
+    build_userdict = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_userdict)
+
+    output = tmp_path / "userdict.txt"
+    output.write_text(f"old generated line n\n{build_userdict.LOCAL_MARKER} ---\n鹳雀楼片区 5 ns\n", encoding="utf-8")
+    count, text = build_userdict.build(["滨州市市场监督管理局", "惠民县大数据中心"], output)
+    words = {word for word, _, _ in chinese._dictionary_entries(str(output))}
+    assert {"滨州市市场监督管理局", "市场监督管理局", "市市场监督管理局", "惠民县大数据中心", "大数据中心"} <= words
+    assert {"惠民县", "沾化区", "邹平市", "魏桥镇"} <= words  # districts and towns of the city
+    assert "鹳雀楼片区" in words and "old generated line" not in text  # hand-written part kept, the rest rebuilt
+    assert count == len(words) - 1

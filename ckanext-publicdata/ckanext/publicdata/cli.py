@@ -1,6 +1,7 @@
 """``ckan publicdata …`` commands."""
 from __future__ import annotations
 
+import datetime
 import sys
 from typing import Callable
 
@@ -92,6 +93,22 @@ def demo_load(quiet: bool) -> None:
         "    demo catalogue: {organizations} organizations, {datasets} datasets "
         "({created} created, {existing} already there)".format(**summary)
     )
+
+
+@publicdata.group(short_help="Update reminders for datasets overdue against their update frequency")
+def reminders() -> None:
+    """Update reminders (TAX-11): schedule `ckan publicdata reminders send` daily (docs/operations.md)."""
+
+
+@reminders.command("send")
+@click.option("--date", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Judge as of this day (YYYY-MM-DD) instead of today.")
+def reminders_send(as_of: datetime.datetime | None) -> None:
+    """Notify the providers of overdue datasets, once per overdue period; the authority gets a summary."""
+    from ckanext.publicdata.reminders.service import send_reminders
+
+    summary = send_reminders(as_of.date() if as_of else None)
+    click.echo("{overdue} overdue dataset(s), {reminded} reminded now, {notified} notification(s)".format(**summary))
 
 
 def get_commands() -> list[click.Command]:

@@ -43,3 +43,25 @@ def discriminatory_condition_patterns() -> list[str]:
 def identifier_pattern() -> str:
     """Regular expression a dataset identifier (信息资源代码) must match in full."""
     return tk.config.get("ckanext.publicdata.catalog.identifier_pattern") or r"^[0-9A-Za-z][0-9A-Za-z./_-]{2,99}$"
+
+
+def reminders_grace_days() -> int:
+    """Days of tolerance after a dataset's due date before it is overdue (TAX-11)."""
+    value = tk.config.get("ckanext.publicdata.reminders.grace_days")
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def reminders_timezone() -> str:
+    """IANA time zone in which overdue dates are computed."""
+    return tk.config.get("ckanext.publicdata.reminders.timezone") or "Asia/Shanghai"
+
+
+def reminders_open_attributes() -> list[str]:
+    """Open attributes whose datasets are held to their update frequency."""
+    value = tk.config.get("ckanext.publicdata.reminders.open_attributes") or ["unconditional", "conditional"]
+    if isinstance(value, str):
+        value = value.split()
+    return [attribute for attribute in value if attribute]

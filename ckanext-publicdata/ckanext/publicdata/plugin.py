@@ -55,6 +55,9 @@ class PublicdataPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         catalog_hooks.show_dataset(context, pkg_dict)
 
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        catalog_hooks.dataset_created(context, pkg_dict)
+
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         catalog_hooks.dataset_updated(context, pkg_dict)
 

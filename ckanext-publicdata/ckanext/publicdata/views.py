@@ -3,5 +3,7 @@ from __future__ import annotations
 
 from ckanext.publicdata.catalog.views import catalog
 from ckanext.publicdata.notifications.views import notifications
+from ckanext.publicdata.openlist.views import open_list
+from ckanext.publicdata.reminders.views import reminders
 
-__all__ = ["catalog", "notifications"]
+__all__ = ["catalog", "notifications", "open_list", "reminders"]

@@ -138,6 +138,13 @@ _MAPPED_EXTRAS = frozenset({
 })
 
 
+# CKAN's own dataset keys, kept by parse_dataset beside the schema's fields
+_CORE_DATASET_KEYS = frozenset({
+    "extras", "resources", "tags", "tag_string", "name", "title", "notes", "owner_org", "private", "url",
+    "version", "license_id", "groups", "type",
+})
+
+
 def site_url() -> str:
     return (tk.config.get("ckan.site_url") or "").rstrip("/")
 
@@ -811,6 +818,15 @@ class PublicdataDCATProfile(RDFProfile):
         dataset_dict["extras"] = [
             extra for extra in dataset_dict.get("extras", []) if extra.get("key") not in _MAPPED_EXTRAS
         ]
+        # The EU scheming profile fills its own repeating fields (contact, publisher, spatial_coverage as a
+        # list of locations …): what our schema does not have, or has as text, would fail validation.
+        if not isinstance(dataset_dict.get("spatial_coverage"), (str, type(None))):
+            del dataset_dict["spatial_coverage"]
+        if self._dataset_schema:
+            known = {field["field_name"] for field in self._dataset_schema.get("dataset_fields", [])}
+            for key in list(dataset_dict):
+                if key not in known and key not in _CORE_DATASET_KEYS:
+                    del dataset_dict[key]
         return dataset_dict
 
     def _parse_data_items(self, dataset_ref: Node) -> list[dict[str, str]]:

@@ -14,7 +14,7 @@ from ckanext.publicdata.catalog.helpers import publicdata_vocabulary_label, publ
 from ckanext.publicdata.catalog.model import OpenAttributeChange
 from ckanext.publicdata.catalog.open_attribute import (
     CONTEXT_APPROVED,
-    CONTEXT_STATE,
+    DATA_STATE_KEY,
     OPENNESS,
     record_change_request,
     supersede_pending,
@@ -30,6 +30,7 @@ __all__ = [
     "index_dataset",
     "show_dataset",
     "dataset_updated",
+    "dataset_created",
 ]
 
 # stored as JSON lists; indexed as lists so they facet one value at a time
@@ -149,7 +150,7 @@ def show_dataset(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
 
 def dataset_updated(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
     """Record a downgrade request left by the validators, or close requests an upgrade made moot."""
-    state = context.pop(CONTEXT_STATE, None)
+    state = pkg_dict.pop(DATA_STATE_KEY, None)
     if not state or not state.get("package_id") or context.get(CONTEXT_APPROVED):
         return
     user = model.User.get(context.get("user") or "")
@@ -167,3 +168,8 @@ def dataset_updated(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
           and state["requested"] != state["stored"]):
         supersede_pending(state["package_id"], user_id,
                           "开放属性已直接调整 / the open attribute was changed directly")
+
+
+def dataset_created(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+    """Nothing to request for a new dataset: drop the validators' note."""
+    pkg_dict.pop(DATA_STATE_KEY, None)

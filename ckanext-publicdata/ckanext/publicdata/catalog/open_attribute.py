@@ -27,7 +27,7 @@ __all__ = [
     "NOT_OPEN",
     "OPENNESS",
     "REQUESTED_FIELDS",
-    "CONTEXT_STATE",
+    "DATA_STATE_KEY",
     "CONTEXT_APPROVED",
     "is_downgrade",
     "discriminatory_match",
@@ -44,8 +44,10 @@ OPENNESS = {NOT_OPEN: 0, CONDITIONAL: 1, UNCONDITIONAL: 2}
 # fields that belong to the requested attribute and are applied with it on approval
 REQUESTED_FIELDS = ("open_conditions", "open_conditions_text", "not_open_basis", "usage_requirements")
 
-# context keys (the API cannot set context, so these cannot be forged by a caller)
-CONTEXT_STATE = "publicdata_open_attribute"
+# key in the validated dataset dict through which the validators tell the update hook what was asked for
+# (navl validates with a copy of the context, so the context cannot carry it)
+DATA_STATE_KEY = "publicdata_open_attribute_state"
+# context key set by the approve action (the API cannot set context, so a caller cannot forge it)
 CONTEXT_APPROVED = "publicdata_open_attribute_change_approved"
 
 

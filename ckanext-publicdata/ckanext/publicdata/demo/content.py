@@ -14,6 +14,8 @@ Each data item carries a small generator spec (see ``demo/data/defaults.yaml`` f
 ``date:A~B`` / ``datetime:A~B``        random date (time) between A and B
 ``day:START`` / ``month:YYYY-MM``      START + row (``/k``: a new day or month every k rows)
 ``index:k``                            1, 2, … k, 1, 2, … (position within a group of k rows)
+``offset:field:a-b:digits``            another numeric field of the row plus a random amount
+``band:field:50=优|100=良|*=…``         the label of the first upper limit the other field's value is within
 ``rest:total:part``                    field total minus field part of the same row
 ``ref:field``                          the value of another field of the same row
 ``map:field:key=value|…|*=value``      the value of the first key found in another field's value
@@ -32,8 +34,8 @@ import random
 import re
 from typing import Any
 
-CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+from ckanext.publicdata.catalog import credit_code
+
 ORGANIZATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _EMBEDDED_SPEC = re.compile(r"\{([^{}]+)\}")
 _RANGE = re.compile(r"(-?[0-9.]+)-(-?[0-9.]+)")
@@ -51,12 +53,6 @@ def organization_code_check(body: str) -> str:
     total = sum(int(char, 36) * weight for char, weight in zip(body, ORGANIZATION_CODE_WEIGHTS))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
-
-
-def credit_code_check(body: str) -> str:
-    """GB 32100-2015 check character of the first 17 characters of a 统一社会信用代码."""
-    total = sum(CREDIT_CODE_CHARS.index(char) * weight for char, weight in zip(body, CREDIT_CODE_WEIGHTS))
-    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
 
 
 class RowGenerator:
@@ -107,8 +103,8 @@ class RowGenerator:
         if kind == "seq":
             return argument.format(index + 1)
         if kind == "choice":
-            values, weights = zip(*(self._weighted(option) for option in self._options(argument)))
-            return self.random.choices(values, weights)[0]
+            options, weights = zip(*(self._weighted(option) for option in self._options(argument)))
+            return self.random.choices(options, weights)[0]
         if kind == "cycle":
             argument, every = self._every(argument)
             values = self._options(argument)
@@ -124,6 +120,19 @@ class RowGenerator:
             field, ratios = argument.split(":")
             low, high = _bounds(ratios)
             return int(round(float(row[field]) * self.random.uniform(low, high)))
+        if kind == "offset":
+            field, _, spec_range = argument.partition(":")
+            bounds, _, digits = spec_range.partition(":")
+            low, high = _bounds(bounds)
+            return round(float(self._field(field, index, count, row)) + self.random.uniform(low, high), int(digits or 1))
+        if kind == "band":
+            field, _, bands = argument.partition(":")
+            number = float(self._field(field, index, count, row))
+            for band in bands.split("|"):
+                limit, _, label = band.partition("=")
+                if limit == "*" or number <= float(limit):
+                    return label
+            return ""
         if kind == "rest":
             total, part = argument.split(":")
             return self._field(total, index, count, row) - self._field(part, index, count, row)
@@ -178,9 +187,9 @@ class RowGenerator:
     def _credit_code(self) -> str:
         division = self.random.choice(("371600", "371602", "371603", "371621", "371622", "371623", "371625", "371626"))
         # "MA…": the organization-code part newly registered enterprises get (never mistakable for an ID number)
-        organization = "MA" + "".join(self.random.choice(CREDIT_CODE_CHARS) for _ in range(6))
+        organization = "MA" + "".join(self.random.choice(credit_code.CHARSET) for _ in range(6))
         body = "91" + division + organization + organization_code_check(organization)
-        return body + credit_code_check(body)
+        return body + credit_code.check_character(body)
 
 
 def to_csv(items: list[dict[str, Any]], rows: list[dict[str, Any]]) -> bytes:

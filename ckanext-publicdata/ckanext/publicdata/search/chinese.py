@@ -43,13 +43,11 @@ _CJK_CLASS = (
     "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     "\U00020000-\U0002ebef\U0002f800-\U0002fa1f\U00030000-\U0003134f"
 )
-_CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
 _CJK_CHAR = re.compile(f"[{_CJK_CLASS}]")
 # A decimal point or dot inside an alphanumeric run (pm2.5, 2.5, v1.2): joined away, the parts are kept too.
 _INNER_DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W_])")
 # Letter/digit boundaries inside a non-CJK run: pm25 → pm | 25.
 _LETTERS_OR_DIGITS = re.compile(r"[^\W\d_]+|\d+")
-_WHITESPACE = re.compile(r"\s+")
 
 # Single characters dropped from queries when something else remains (function words users type in sentences).
 QUERY_STOP_CHARACTERS = frozenset("的了和与及或之等在是对把被从向于其")
@@ -76,7 +74,7 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
-# "Other number" characters (❶ ⓫ ½ …) are \\w to Python but PostgreSQL's parser splits on them: blank them out.
+# "Other number" characters (❶ ⓫ ½ …) are word characters to Python, but PostgreSQL splits on them.
 _OTHER_NUMBERS_TO_SPACE = {
     code: " " for code in range(0x80, 0x31350) if unicodedata.category(chr(code)) == "No"
 }
@@ -362,9 +360,8 @@ def _plain_word_expression(word: str, jieba: rjieba.Jieba) -> Optional[str]:
             return _any_of([quote_lexeme(run), _all_of(parts)])
         return quote_lexeme(run)
     # A dictionary word mixing scripts (12345热线): the word itself, or every script run of it.
-    pieces = [_plain_word_expression(run, jieba) for _, run in runs]
-    pieces = [piece for piece in pieces if piece]
-    alternatives = []
+    pieces = [piece for piece in (_plain_word_expression(run, jieba) for _, run in runs) if piece]
+    alternatives: list[str] = []
     if _is_clean_word(word):
         alternatives.append(quote_lexeme(word))
     if pieces:

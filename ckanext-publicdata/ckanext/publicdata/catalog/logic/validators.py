@@ -26,7 +26,7 @@ from ckanext.publicdata.catalog.credit_code import is_valid_unified_credit_code,
 from ckanext.publicdata.catalog.open_attribute import (
     CONDITIONAL,
     CONTEXT_APPROVED,
-    CONTEXT_STATE,
+    DATA_STATE_KEY,
     NOT_OPEN,
     REQUESTED_FIELDS,
     discriminatory_match,
@@ -342,9 +342,9 @@ def publicdata_dataset_rules(key: Key, data: Data, errors: Errors, context: dict
     """Dataset-level rules once every field is valid: the downgrade lock (TAX-6) and 不予开放 ⇒ private (TAX-5).
 
     A downgrade keeps the stored attribute and the fields that go with it on the dataset; what was asked for is
-    left in ``context[CONTEXT_STATE]`` for the ``after_dataset_update`` hook to record as a pending request.
+    left in the validated data under ``DATA_STATE_KEY`` for the ``after_dataset_update`` hook to record as a pending request.
     """
-    context.pop(CONTEXT_STATE, None)
+    data.pop((DATA_STATE_KEY,), None)
     if any(messages for messages in errors.values()):
         return
     requested = data.get(("open_attribute",))
@@ -363,7 +363,7 @@ def publicdata_dataset_rules(key: Key, data: Data, errors: Errors, context: dict
         }
         for field in ("open_attribute",) + REQUESTED_FIELDS:
             _set_field(data, field, package.extras.get(field))
-    context[CONTEXT_STATE] = state
+    data[(DATA_STATE_KEY,)] = state
     if data.get(("open_attribute",)) == NOT_OPEN:
         data[("private",)] = True
 

@@ -15,6 +15,8 @@ version_table = f"{name}_alembic_version"
 # make the plugin's models known so --autogenerate can compare them
 import ckanext.publicdata.catalog.model  # noqa: E402,F401
 import ckanext.publicdata.notifications.model  # noqa: E402,F401
+import ckanext.publicdata.openlist.model  # noqa: E402,F401
+import ckanext.publicdata.reminders.model  # noqa: E402,F401
 
 target_metadata = metadata
 
