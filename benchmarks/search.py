@@ -38,7 +38,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CKAN = ROOT / ".venv" / "bin" / "ckan"
@@ -199,23 +199,6 @@ def write_ini() -> None:
         encoding="utf-8",
     )
     os.chmod(BENCH_INI, 0o600)
-
-
-def write_init_ini() -> pathlib.Path:
-    """bench.ini without publicdata_search: a fresh database's `db init` fails in the harvest migration when the
-    search plugin is loaded (reported in var/briefs/STATUS-zh.md); the index table is created on first use."""
-    import configparser
-
-    parser = configparser.RawConfigParser(strict=False)
-    parser.read(ROOT / "config" / "ckan.ini", encoding="utf-8")
-    plugins = [p for p in parser.get("app:main", "ckan.plugins").split() if p != "publicdata_search"]
-    init_ini = ROOT / "var" / "bench-init.ini"
-    text = BENCH_INI.read_text(encoding="utf-8").replace(
-        "use = config:ckan.ini\n", f"use = config:{ROOT / 'config' / 'ckan.ini'}\nckan.plugins = {' '.join(plugins)}\n"
-    )
-    init_ini.write_text(text, encoding="utf-8")
-    os.chmod(init_ini, 0o600)
-    return init_ini
 
 
 def run_ckan(*arguments: str, timeout: float = 7200, ini: Optional[pathlib.Path] = None
@@ -543,10 +526,16 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     figures: dict[str, Any] = {"n": arguments.n, "started": dt.datetime.utcnow().isoformat(timespec="seconds") + "Z",
                                "cpus": os.cpu_count(), "database": BENCH_DB}
+    output = pathlib.Path(arguments.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:  # after every phase, so an interrupted run still leaves what it measured
+        output.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+
     write_ini()
     if not arguments.reuse:
         recreate_database()
-        seconds, _ = run_ckan("db", "init", timeout=900, ini=write_init_ini())
+        seconds, _ = run_ckan("db", "init", timeout=900)
         log(f"ckan db init: {seconds:.1f} s")
 
     app = load_ckan()
@@ -558,6 +547,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             figures["generation"] = generate(arguments.n, arguments.batch, arguments.seed)
         present = model.Session.query(model.Package).filter(model.Package.state == "active").count()
         figures["datasets_in_database"] = present
+        save()
         model.Session.remove()
 
     if not arguments.skip_rebuild:
@@ -566,6 +556,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         figures["rebuild"] = {"seconds": round(seconds, 1), "datasets_per_second": round(present / seconds, 1),
                               "note": "whole `ckan search-index rebuild` process, CKAN start-up included"}
         log(f"rebuild: {seconds:.1f} s ({present / seconds:.0f} datasets/s)")
+        save()
 
     with flask_app(app).test_request_context():
         import ckan.plugins.toolkit as tk
@@ -574,20 +565,20 @@ def main(argv: Optional[list[str]] = None) -> int:
         figures["indexed_public_datasets"] = indexed
         log(f"package_search sees {indexed} datasets; measuring in-process latency")
         figures["package_search_in_process"] = measure_in_process(present, arguments.rounds)
+        save()
         log("write-to-searchable delay")
         figures["write_to_searchable"] = measure_write_delay(arguments.write_samples)
         figures["sizes"] = database_sizes()
         from ckanext.publicdata.search import chinese
 
         figures["chinese_tokenizer"] = chinese.benchmark()
+        save()
 
     if not arguments.skip_http:
         figures["http"] = measure_http(present, arguments.http_rate, arguments.http_seconds)
 
     figures["finished"] = dt.datetime.utcnow().isoformat(timespec="seconds") + "Z"
-    output = pathlib.Path(arguments.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    save()
     summary = {key: figures[key] for key in figures if key not in ("package_search_in_process",)}
     summary["package_search_in_process"] = {k: v for k, v in figures["package_search_in_process"].items()
                                             if k != "hit_counts"}

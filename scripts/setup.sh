@@ -31,7 +31,7 @@ psql_admin() { as_postgres psql -v ON_ERROR_STOP=1 -qtA "$@"; }
 step "1/9 system packages (apt)"
 APT_PACKAGES=(postgresql postgresql-contrib redis-server libpq-dev libmagic1 build-essential
               python3-venv python3-dev git chromium chromium-driver docker-compose curl ca-certificates
-              liblucene8-java libicu4j-java)   # the last two: Solr-analyzer tests of config/solr
+              fonts-wqy-zenhei liblucene8-java libicu4j-java)   # CJK font for browser tests; Lucene for Solr-analyzer tests
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

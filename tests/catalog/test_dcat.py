@@ -536,6 +536,11 @@ class TestThroughTheWeb:
         assert (None, DCAT.downloadURL, URIRef(file_url)) in g
         (catalog,) = g.subjects(RDF.type, DCAT.Catalog)
         assert (catalog, DCAT.themeTaxonomy, URIRef(f"{SITE}/vocab/theme")) in g
+        assert (catalog, DCAT.themeTaxonomy, URIRef(f"{SITE}/vocab/priority-domain")) in g
+        for code, label in preset_labels("publicdata_priority_domains").items():
+            concept = URIRef(f"{SITE}/vocab/priority-domain/{code}")
+            assert (URIRef(f"{SITE}/vocab/priority-domain"), SKOS.hasTopConcept, concept) in g
+            assert (concept, SKOS.prefLabel, Literal(label["en"], lang="en")) in g
         # the catalog's publisher is the open-data authority (ckanext.publicdata.authority_organization)
         (publisher,) = g.objects(catalog, DCT.publisher)
         assert (publisher, FOAF.name, Literal(portal["authority"]["title"], lang="zh")) in g

@@ -267,3 +267,60 @@ def test_load_into_a_clean_database_then_again(app, catalogue):
     assert again["created"] == 0
     assert again["existing"] == summary["created"]
     assert model.Session.query(model.Package).filter(model.Package.state == "active").count() == len(ids)
+
+
+# ------------------------------------------------------------------ rejected entries
+
+
+def _small_catalogue(tmp_path: Path, datasets: list[dict]) -> Path:
+    """A catalogue directory with the demo defaults, the city bureau and one agency, and the given datasets."""
+    source = Path(demo.DATA_DIR)
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "defaults.yaml").write_text((source / "defaults.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    organizations = yaml.safe_load((source / "organizations.yaml").read_text(encoding="utf-8"))["organizations"][:2]
+    (tmp_path / "organizations.yaml").write_text(
+        yaml.safe_dump({"organizations": organizations}, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "datasets" / "01.yaml").write_text(
+        yaml.safe_dump({"organization": organizations[1]["name"], "datasets": datasets}, allow_unicode=True),
+        encoding="utf-8")
+    return tmp_path
+
+
+def _entry(identifier: str, **fields) -> dict:
+    entry = {
+        "identifier": identifier, "title": "滨州市测试数据", "notes": "测试数据。用于检验导入。",
+        "tags": ["测试"], "open_attribute": "unconditional", "theme": "economy",
+        "priority_domains": ["market_regulation"], "update_frequency": "monthly",
+        "release_date": "2024-01-01", "data_updated": "2024-02-01",
+        "temporal_start": "2024-01-01", "temporal_end": "2024-01-31", "rows": 20, "resources": ["csv"],
+        "items": ["name | 名称 | string | 名称 | $company", "amount | 数量 | number | 数量 | int:1-9",
+                  "day | 日期 | date | 日期 | date:2024-01-01~2024-01-31"],
+    }
+    entry.update(fields)
+    return entry
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_a_rejected_dataset_is_reported_and_the_rest_still_loads(tmp_path):
+    data_dir = _small_catalogue(tmp_path, [
+        _entry("37160000-0002-2024-900001"),
+        _entry("37160000-0002-2024-900002", title="滨州市缺少开放条件的数据", open_attribute="conditional",
+               open_conditions=["credit"]),  # 有条件开放 without its 开放条件 text
+    ])
+    with pytest.raises(demo.DemoLoadError) as failure:
+        demo.load(data_dir=data_dir)
+    assert "37160000-0002-2024-900002" in str(failure.value) and "open_conditions_text" in str(failure.value)
+    assert "37160000-0002-2024-900001" not in str(failure.value)
+    assert demo.dataset_exists("37160000-0002-2024-900001", "37160000-0002-2024-900001")
+    assert not demo.dataset_exists("37160000-0002-2024-900002", "37160000-0002-2024-900002")
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.ckan_config("ckan.max_resource_size", 0)
+def test_a_dataset_whose_upload_fails_is_not_left_half_made(tmp_path):
+    data_dir = _small_catalogue(tmp_path, [_entry("37160000-0002-2024-900003")])
+    with pytest.raises(demo.DemoLoadError) as failure:
+        demo.load(data_dir=data_dir)
+    assert "37160000-0002-2024-900003" in str(failure.value)
+    assert not demo.dataset_exists("37160000-0002-2024-900003", "37160000-0002-2024-900003")
+    assert model.Session.query(model.Package).count() == 0

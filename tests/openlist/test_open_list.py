@@ -7,6 +7,7 @@ import itertools
 
 import openpyxl
 import pytest
+from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
@@ -199,6 +200,14 @@ class TestPublicPageAndExports:
             "publicdata_open_list.export_csv", year=YEAR, open_attribute="conditional")).data.decode("utf-8-sig"))))
         assert [list(map(str, row)) for row in rows] == csv_rows
 
+    def test_the_listing_date_is_the_city_date(self, app, catalog):
+        with freeze_time("2026-06-29 20:00:00"):  # 2026-06-30 04:00 in Asia/Shanghai: still by the end of June
+            published = _publish(catalog)
+        assert published["published_at"].startswith("2026-06-29T20:00")
+        rows = list(csv.reader(io.StringIO(app.get(tk.url_for(
+            "publicdata_open_list.export_csv", year=YEAR)).data.decode("utf-8-sig"))))
+        assert {row[6] for row in rows[1:]} == {"2026-06-30"}
+
     def test_an_unpublished_year_is_404(self, app, catalog):
         app.get(tk.url_for("publicdata_open_list.export_csv", year=YEAR), status=404)
         app.get(tk.url_for("publicdata_open_list.read", year=YEAR), status=404)
@@ -283,6 +292,17 @@ class TestAdjustments:
         with pytest.raises(tk.NotAuthorized) as denied:
             tk.get_action("publicdata_open_list_sync")({"user": catalog["provider"]}, {"year": YEAR})
         assert _bilingual(str(denied.value))
+
+    def test_the_sync_command(self, cli, catalog):
+        from ckan.cli.cli import ckan as ckan_command
+
+        before = cli.invoke(ckan_command, ["publicdata", "open-list", "sync", "--year", str(YEAR)])
+        assert before.exit_code == 1 and "尚未发布" in before.output
+        _publish(catalog)
+        _dataset(catalog["provider"], catalog["market"]["id"], "个体工商户登记信息")
+        result = cli.invoke(ckan_command, ["publicdata", "open-list", "sync", "--year", str(YEAR)])
+        assert result.exit_code == 0, result.output
+        assert f"{YEAR}: 1 added, 0 changed, 0 removed" in result.output
 
     def test_the_authority_buttons_publish_and_sync(self, app, catalog):
         headers = _headers(catalog["authority"])

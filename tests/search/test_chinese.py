@@ -130,6 +130,17 @@ class TestQueryTsquery:
         assert chinese.query_tsquery("滨州市的空气质量") == chinese.query_tsquery("滨州市空气质量")
         assert chinese.query_tsquery("的") is not None
 
+    def test_a_pasted_page_gives_a_bounded_query(self):
+        expression = chinese.query_tsquery("滨州市空气质量监测数据，" * 500)
+        assert expression == chinese.query_tsquery("滨州市空气质量监测数据")
+        long_text = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(5000))
+        assert len(chinese.query_tsquery(long_text)) < 20 * chinese.MAX_QUERY_CHARACTERS
+
+    def test_filler_words_are_optional_but_searchable_alone(self):
+        assert chinese.query_tsquery("空气质量数据") == chinese.query_tsquery("空气质量")
+        assert chinese.query_tsquery("查询 充电桩 信息") == chinese.query_tsquery("充电桩")
+        assert chinese.query_tsquery("的数据") == chinese.query_tsquery("数据") == "'数据'"
+
 
 # ------------------------------------------------------------------------------------------------ user dictionary
 
@@ -147,6 +158,22 @@ def test_user_dictionary_from_config_is_used(tmp_path, ckan_config, monkeypatch)
         monkeypatch.undo()
         chinese.reload_dictionaries()
     assert word not in chinese.index_tokens(f"{word}规划")
+
+
+def test_every_dictionary_word_and_synonym_is_one_query_word():
+    # otherwise a district, an agency or a synonym typed alone would be split and its synonyms never looked up
+    import pathlib
+
+    city = pathlib.Path(__file__).resolve().parents[2] / "config" / "dictionaries" / "publicdata_userdict.txt"
+    chinese.use_user_dictionary(str(city))
+    try:
+        words = [w for path in (chinese.BUILTIN_DICTIONARY, str(city)) for w, _, _ in chinese._dictionary_entries(path)]
+        words += list(chinese.synonym_groups())
+        assert len(words) > 300
+        split = {word: chinese.query_words(word) for word in words if chinese.query_words(word) != [[word]]}
+        assert not split
+    finally:
+        chinese.use_user_dictionary(None)
 
 
 def test_missing_user_dictionary_falls_back_to_builtin(tmp_path):
@@ -258,6 +285,9 @@ def test_hostile_queries_parse_in_postgresql():
         ("惠民县基本医疗保险参保人数", "医保", True),
         ("惠民县养老保险参保情况", "医保", False),
         ("沾化区细颗粒物小时浓度", "PM2.5", True),
+        # "数据"/"信息" in a query do not exclude datasets whose text lacks them
+        ("滨州市空气质量日报", "空气质量数据", True),
+        ("邹平市充电桩分布", "充电桩信息查询", True),
         # whitespace terms are ANDed
         ("博兴县食品安全抽检结果", "博兴县 食品", True),
         ("博兴县食品安全抽检结果", "博兴县 药品", False),

@@ -172,7 +172,7 @@ class TestSort:
 
 class TestErrorsAreClientErrors:
     @pytest.mark.parametrize("q", ["title:(foo", 'name:"unterminated', "metadata_modified:[NOW-1FORTNIGHT TO *]",
-                                   "AND OR", "/regex.*/"])
+                                   "AND OR", "/regex.*/", "--included"])
     def test_malformed_query_is_400_in_the_api(self, app, q):
         response = app.get("/api/3/action/package_search", query_string={"q": q}, status=400)
         assert response.json["success"] is False
@@ -184,8 +184,14 @@ class TestErrorsAreClientErrors:
         response = app.get("/api/3/action/package_search", query_string={"sort": "name up"}, status=400)
         assert response.json["error"]["__type"] == "Search Query Error"
 
-    def test_malformed_query_on_the_dataset_page_is_400(self, app):
-        app.get("/dataset/", query_string={"q": "title:(foo"}, status=400)
+    @pytest.mark.parametrize("q", ["title:(foo", "--included"])
+    def test_malformed_query_on_the_dataset_page_shows_ckans_search_error(self, app, q):
+        response = app.get("/dataset/", query_string={"q": q})
+        assert response.status_code == 200
+        assert 'id="search-error"' in response.body
+
+    def test_bad_sort_on_the_dataset_page_is_400(self, app):
+        app.get("/dataset/", query_string={"sort": "name up"}, status=400)
 
     def test_an_invalid_date_is_a_query_error_and_the_session_stays_usable(self, catalogue):
         with pytest.raises(SearchQueryError):

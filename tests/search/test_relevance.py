@@ -1,7 +1,7 @@
 """Relevance of the embedded Chinese search (issue 3 item 7): judged queries over realistic datasets.
 
 The set (tests/search/relevance/relevance_set.yaml, generated and documented by build_relevance_set.py) holds 348
-datasets of 滨州市 and 79 queries, each with the ids judged relevant by meaning. The datasets are created through
+datasets of 滨州市 and 82 queries, each with the ids judged relevant by meaning. The datasets are created through
 CKAN's package_create (so they go through the real index path), every query runs through package_search, and
 precision@10 / recall are written to benchmarks/results/relevance.json.
 

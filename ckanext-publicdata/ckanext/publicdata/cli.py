@@ -88,7 +88,11 @@ def demo_load(quiet: bool) -> None:
     """Load the demo catalogue (organizations, datasets, resources). Idempotent."""
     from ckanext.publicdata import demo
 
-    summary = demo.load(echo=None if quiet else click.echo)
+    try:
+        summary = demo.load(echo=None if quiet else click.echo)
+    except demo.DemoLoadError as error:
+        click.echo(f"    demo catalogue incomplete / 演示目录未完整加载:\n{error}", err=True)
+        sys.exit(1)
     click.echo(
         "    demo catalogue: {organizations} organizations, {datasets} datasets "
         "({created} created, {existing} already there)".format(**summary)
@@ -109,6 +113,25 @@ def reminders_send(as_of: datetime.datetime | None) -> None:
 
     summary = send_reminders(as_of.date() if as_of else None)
     click.echo("{overdue} overdue dataset(s), {reminded} reminded now, {notified} notification(s)".format(**summary))
+
+
+@publicdata.group("open-list", short_help="The annual open list (年度开放清单)")
+def open_list() -> None:
+    """The annual open list (TAX-8): publication is the authority's act on /open-list; adjustments can be scheduled."""
+
+
+@open_list.command("sync")
+@click.option("--year", type=int, default=None, help="The list's year (default: the current year).")
+def open_list_sync(year: int | None) -> None:
+    """Record the adjustments of a published open list since its publication (added, changed, removed)."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    year = year or datetime.date.today().year
+    try:
+        result = tk.get_action("publicdata_open_list_sync")({"user": site_user["name"]}, {"year": year})
+    except tk.ValidationError as error:
+        click.echo("; ".join(str(message) for messages in error.error_dict.values() for message in messages), err=True)
+        sys.exit(1)
+    click.echo("{year}: {added} added, {changed} changed, {removed} removed".format(**result))
 
 
 def get_commands() -> list[click.Command]:

@@ -54,9 +54,9 @@ def reminders_grace_days() -> int:
         return 0
 
 
-def reminders_timezone() -> str:
-    """IANA time zone in which overdue dates are computed."""
-    return tk.config.get("ckanext.publicdata.reminders.timezone") or "Asia/Shanghai"
+def portal_timezone() -> str:
+    """The portal's IANA time zone: overdue dates are computed and open-list dates shown in it."""
+    return tk.config.get("ckanext.publicdata.timezone") or "Asia/Shanghai"
 
 
 def reminders_open_attributes() -> list[str]:

@@ -467,6 +467,9 @@ QUERIES: list[tuple[str, str, Judge]] = [
     ("地质灾害", "geological hazards", about("geohazard")),
     ("沾化区", "everything of Zhanhua district", place("沾化区")),
     ("邹平市 2021年", "Zouping datasets about 2021", both(place("邹平市"), year(2021))),
+    ("充电桩信息", "charging piles, typed with a filler word", about("charging")),
+    ("养老机构信息查询", "elderly care homes, typed as a request", about("elderly_care")),
+    ("滨州市的空气质量数据", "air quality, typed as a phrase", about("air_quality")),
 ]
 
 

@@ -25,23 +25,20 @@ the graph, after every profile before this one has written its triples, so it ho
 """
 from __future__ import annotations
 
-import datetime
 import json
-import logging
 import re
 from typing import Any, Iterable, Optional
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import CSVW, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from ckanext.dcat.profiles import RDFProfile
 from ckanext.dcat.profiles.base import DCAT, DCATAP, DCT, FOAF, VCARD
 from ckanext.dcat.utils import resource_uri
-
-log = logging.getLogger(__name__)
 
 # The portal's own properties for catalog fields DCAT has no term for. A fixed namespace (not the site URL), so
 # that every portal running this extension speaks the same vocabulary and can harvest the others.
@@ -285,8 +282,13 @@ class PublicdataDCATProfile(RDFProfile):
         portal_name = tk.config.get("ckanext.publicdata.portal_name")
         if portal_name and not any(True for _ in g.objects(catalog_ref, DCT.title)):
             g.add((catalog_ref, DCT.title, Literal(portal_name)))
-        for scheme in CONCEPT_SCHEMES:
-            g.add((catalog_ref, DCAT.themeTaxonomy, self._add_concept_scheme(scheme)))
+        # the portal's two classification schemes, with every concept, so the themes of the datasets resolve
+        for scheme, (field_name, preset_name, _titles) in CONCEPT_SCHEMES.items():
+            scheme_ref = self._add_concept_scheme(scheme)
+            g.add((catalog_ref, DCAT.themeTaxonomy, scheme_ref))
+            for choice in self._choices(field_name, preset_name):
+                concept = self._add_concept(scheme, str(choice.get("value")))
+                g.add((scheme_ref, SKOS.hasTopConcept, concept))
         self._add_catalog_publisher(catalog_ref)
         self._retag(catalog_ref)
 
@@ -530,8 +532,6 @@ class PublicdataDCATProfile(RDFProfile):
                 g.add((column, DCT.description, _zh_or_plain(item["description"])))
         if columns:
             # an rdf:List keeps the column order
-            from rdflib.collection import Collection
-
             column_list = BNode()
             Collection(g, column_list, columns)
             g.add((table_schema, CSVW.column, column_list))
@@ -830,8 +830,6 @@ class PublicdataDCATProfile(RDFProfile):
         return dataset_dict
 
     def _parse_data_items(self, dataset_ref: Node) -> list[dict[str, str]]:
-        from rdflib.collection import Collection
-
         g = self.g
         for table_schema in g.objects(dataset_ref, DCT.conformsTo):
             if (table_schema, RDF.type, CSVW.Schema) not in g:

@@ -138,6 +138,8 @@ def show_dataset(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
     # the search index is fed by package_show with validate=False: computed values are not indexed
     if context.get("for_indexing") or context.get("validate") is False or not pkg_dict.get("id"):
         return
+    if pkg_dict.get("type", "dataset") != "dataset":  # harvest sources and other types have their own schema
+        return
     pending = OpenAttributeChange.pending_for(pkg_dict["id"])
     pkg_dict["open_attribute_pending"] = None if pending is None else {
         "id": pending.id,

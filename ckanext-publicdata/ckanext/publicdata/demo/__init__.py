@@ -32,15 +32,17 @@ class DemoLoadError(RuntimeError):
     """Some demo entries could not be created; the message lists each one with its errors."""
 
 
-def load(echo: Callable[[str], None] | None = None) -> dict[str, int]:
+def load(echo: Callable[[str], None] | None = None, data_dir: Path = DATA_DIR) -> dict[str, int]:
     """Create whatever part of the demo catalogue is missing.
 
-    Returns ``{"organizations": n, "datasets": n, "created": n, "existing": n}`` where ``created`` and
-    ``existing`` count organizations and datasets together. Raises :class:`DemoLoadError` after
-    loading everything else when some entries were rejected.
+    :param echo: called with one line per organization or dataset created (optional)
+    :param data_dir: the catalogue files (default: the demo catalogue shipped in ``demo/data``)
+    :returns: ``{"organizations": n, "datasets": n, "created": n, "existing": n}``; ``created`` and
+        ``existing`` count organizations and datasets together
+    :raises DemoLoadError: after loading everything else, when some entries were rejected
     """
     say = echo or (lambda message: None)
-    catalogue = read_catalogue()
+    catalogue = read_catalogue(data_dir)
     summary = {"organizations": 0, "datasets": 0, "created": 0, "existing": 0}
     failures: list[str] = []
 
@@ -186,6 +188,7 @@ def create_dataset(dataset: dict[str, Any], entry: dict[str, Any], catalogue: di
         for resource in resource_dicts(created, entry, catalogue):
             tk.get_action("resource_create")(_context(), {"package_id": created["id"], **resource})
     except Exception:
+        model.Session.rollback()
         tk.get_action("dataset_purge")(_context(), {"id": created["id"]})
         raise
 

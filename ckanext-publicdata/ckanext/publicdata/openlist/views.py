@@ -57,7 +57,7 @@ def export_rows(result: dict[str, Any]) -> list[list[str]]:
             label("open_attribute", entry["open_attribute"]),
             label("update_frequency", entry["update_frequency"]),
             "、".join(label("open_method", code) for code in entry["open_method"]),
-            (entry["added_at"] or "")[:10],
+            entry["added_on"],
             entry["change_reason"] or "",
         ])
     return rows

@@ -75,8 +75,8 @@ _OVERDUE_QUERY = sa.text(f"""
 
 
 def today() -> datetime.date:
-    """Today's date in the portal's time zone (``ckanext.publicdata.reminders.timezone``)."""
-    return datetime.datetime.now(zoneinfo.ZoneInfo(config.reminders_timezone())).date()
+    """Today's date in the portal's time zone (``ckanext.publicdata.timezone``)."""
+    return datetime.datetime.now(zoneinfo.ZoneInfo(config.portal_timezone())).date()
 
 
 def overdue_datasets(as_of: Optional[datetime.date] = None,
@@ -89,7 +89,7 @@ def overdue_datasets(as_of: Optional[datetime.date] = None,
         open_attribute, update_frequency, last_update, due_date (dates) and days_overdue (days past the due date)
     """
     rows = model.Session.execute(_OVERDUE_QUERY, {
-        "timezone": config.reminders_timezone(),
+        "timezone": config.portal_timezone(),
         "today": as_of or today(),
         "grace_days": config.reminders_grace_days(),
         "open_attributes": config.reminders_open_attributes(),

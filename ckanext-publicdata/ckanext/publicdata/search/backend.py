@@ -26,7 +26,7 @@ import pysolr
 from sqlalchemy import event
 
 import ckan.model as model
-from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
+from ckan.lib.search.common import SearchError, SearchQueryError, solr_datetime_decoder
 
 from ckanext.publicdata.search import query as query_language
 from ckanext.publicdata.search.index_model import TABLE_NAME, ensure_table
@@ -404,7 +404,13 @@ class PostgresSearchConnection:
 
     # -- searching ----------------------------------------------------------------------------
     def search(self, q: Optional[str] = None, search_handler: Optional[str] = None, **params: Any) -> Results:
-        plan = SearchPlan.build(q, params)
+        try:
+            plan = SearchPlan.build(q, params)
+        except query_language.QuerySyntaxError as error:
+            if _html_page_request():
+                # CKAN's dataset/group pages show "error while searching" for a Solr SyntaxError
+                raise SearchError(str(error)) from error
+            raise
         sql, sql_params = plan.sql()
         try:
             row = self._fetch_one(sql, sql_params)
@@ -430,6 +436,18 @@ class PostgresSearchConnection:
 
     def __repr__(self) -> str:
         return f"<PostgresSearchConnection {TABLE_NAME}>"
+
+
+def _html_page_request() -> bool:
+    """True inside a web request that is not an API call."""
+    try:
+        import flask
+
+        if not flask.has_request_context():
+            return False
+        return flask.request.blueprint not in ("api",) and not flask.request.path.startswith("/api/")
+    except Exception:
+        return False
 
 
 # ------------------------------------------------------------------------------------------- planning

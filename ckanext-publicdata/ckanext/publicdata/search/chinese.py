@@ -7,11 +7,12 @@ whole run of Han characters as one token. So segmentation happens here, in Pytho
 * :func:`normalize` — NFKC (full-width → half-width), traditional → simplified (OpenCC ``t2s``), lower case.
 * :func:`index_tokens` — for the document side: jieba words in search mode (rjieba, with the built-in and the
   city's user dictionary) + overlapping CJK bigrams + CJK unigrams; ASCII/number runs whole and split at
-  letter/digit boundaries (``pm2.5`` → ``pm25``, ``pm``, ``2``, ``5``, ``25``).
+  letter/digit boundaries after joining inner dots (``PM2.5`` → ``pm25``, ``pm``, ``25``; ``2023年`` → ``2023``, ``年``).
 * :func:`query_tsquery` — for free text typed by a user: a ``to_tsquery('simple', …)`` expression in which every
   word (precise segmentation) must match as a word lexeme, OR as the AND-chain of its bigrams, OR (compounds) as
   all its dictionary sub-words; whitespace-separated terms are ANDed. A word in a synonym group
   (dictionaries/builtin_synonyms.txt: 市场监管局 = 市场监督管理局, 低保 = 最低生活保障 …) matches any term of its group.
+  Function characters (的 和 …) and filler words (数据 信息 查询 …) are dropped when other words remain.
 
 Every token consists only of characters that PostgreSQL's default parser keeps inside one word (letters and
 digits, never punctuation or "other number" symbols such as ❶), so ``' '.join(tokens)`` fed to
@@ -51,8 +52,14 @@ _LETTERS_OR_DIGITS = re.compile(r"[^\W\d_]+|\d+")
 
 # Single characters dropped from queries when something else remains (function words users type in sentences).
 QUERY_STOP_CHARACTERS = frozenset("的了和与及或之等在是对把被从向于其")
+# Words that say "a dataset about …" rather than what it is about (空气质量数据, 充电桩信息, 查询公交线路): optional in
+# a query that has other words, required when they are all there is (数据 alone still searches for 数据).
+QUERY_FILLER_WORDS = frozenset({"数据", "信息", "数据集", "资料", "查询", "下载", "相关", "有关", "关于", "哪些", "什么"})
+_QUERY_DROPPABLE = QUERY_STOP_CHARACTERS | QUERY_FILLER_WORDS
 
 MAX_TOKEN_LENGTH = 64
+# Free text beyond this is ignored by query_tsquery (a pasted page must not become a thousand-word tsquery).
+MAX_QUERY_CHARACTERS = 256
 _DICTIONARY_LINE = re.compile(r"^(?P<word>.+?)(?:\s+(?P<freq>\d+))?(?:\s+(?P<tag>[A-Za-z]+))?$")
 _DICTIONARY_RECHECK_SECONDS = 10.0
 
@@ -393,11 +400,12 @@ def query_words(text: str) -> list[list[str]]:
         words = [w for w in words if _chunks(w) == [w]]
         if words:
             terms.append(words)
-    content = [w for words in terms for w in words if w not in QUERY_STOP_CHARACTERS]
+    content = [w for words in terms for w in words if w not in _QUERY_DROPPABLE]
     if content:
+        terms = [[w for w in words if w not in _QUERY_DROPPABLE] for words in terms]
+    elif any(w not in QUERY_STOP_CHARACTERS for words in terms for w in words):
         terms = [[w for w in words if w not in QUERY_STOP_CHARACTERS] for words in terms]
-        terms = [words for words in terms if words]
-    return terms
+    return [words for words in terms if words]
 
 
 def query_tsquery(text: str) -> Optional[str]:
@@ -411,6 +419,10 @@ def query_tsquery(text: str) -> Optional[str]:
         return None
     jieba = segmenter()
     expressions: list[str] = []
+    if len(text) > MAX_QUERY_CHARACTERS:  # cut at the last separator inside the limit, if there is one
+        head = text[:MAX_QUERY_CHARACTERS]
+        separators = [m.start() for m in re.finditer(r"[\W_]", head)]
+        text = head[:separators[-1]] if separators and separators[-1] > 0 else head
     for words in query_words(text):
         for word in words:
             expression = _word_expression(word, jieba)

@@ -37,6 +37,14 @@ from ckanext.publicdata.search.index_model import TITLE_COLLATION
 log = logging.getLogger(__name__)
 
 
+class QuerySyntaxError(SearchQueryError):
+    """``q`` / ``fq`` cannot be parsed or uses syntax the backend does not support (Solr's SyntaxError).
+
+    A :class:`SearchQueryError`, so the API answers 400 "Search Query Error"; on HTML pages the
+    connection re-raises it as a plain ``SearchError`` so CKAN shows its usual "error while searching".
+    """
+
+
 class Fragment(NamedTuple):
     """A piece of SQL with its positional parameters."""
 
@@ -182,7 +190,7 @@ def _parse(query: str) -> tree.Item:
         try:
             return lucene_parser.parse(query)
         except (ParseError, Exception) as error:
-            raise SearchQueryError(f"Cannot parse query {query!r}: {error}")
+            raise QuerySyntaxError(f"Cannot parse query {query!r}: {error}")
 
 
 def unescape(value: str) -> str:
@@ -215,7 +223,7 @@ class _Translator:
     def translate(self, node: tree.Item, field: Optional[str]) -> Fragment:
         if isinstance(node, tree.SearchField):
             if field is not None and node.name != field:
-                raise SearchQueryError(f"Nested field {node.name!r} inside field {field!r}")
+                raise QuerySyntaxError(f"Nested field {node.name!r} inside field {field!r}")
             return self.translate(node.expr, node.name)
         if isinstance(node, (tree.Group, tree.FieldGroup)):
             return self.translate(node.expr, field)
@@ -241,11 +249,11 @@ class _Translator:
             if field in (None, "*") and node.value == "*":
                 return TRUE
             if field == "*":
-                raise SearchQueryError(f"Unsupported query on all fields: *:{node.value}")
+                raise QuerySyntaxError(f"Unsupported query on all fields: *:{node.value}")
             return self._term(field or self.context.default_field, node.value, phrase=False)
         if isinstance(node, tree.Regex):
-            raise SearchQueryError("Regular expression queries are not supported")
-        raise SearchQueryError(f"Unsupported query syntax: {node}")
+            raise QuerySyntaxError("Regular expression queries are not supported")
+        raise QuerySyntaxError(f"Unsupported query syntax: {node}")
 
     def _boolean(self, children: Any, field: Optional[str], default_required: bool) -> Fragment:
         required: list[Fragment] = []
@@ -512,11 +520,11 @@ def parse_solr_date(value: str) -> datetime.datetime:
     else:
         match = re.match(r"^(\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)(Z|[+-]\d{2}:?\d{2})?", text)
         if not match:
-            raise SearchQueryError(f"Invalid Date String: {value!r}")
+            raise QuerySyntaxError(f"Invalid Date String: {value!r}")
         try:
             moment = datetime.datetime.fromisoformat(match.group(1))
         except ValueError:
-            raise SearchQueryError(f"Invalid Date String: {value!r}")
+            raise QuerySyntaxError(f"Invalid Date String: {value!r}")
         zone = match.group(2)
         if zone and zone != "Z":
             moment = datetime.datetime.fromisoformat(match.group(1) + zone).astimezone(
@@ -526,7 +534,7 @@ def parse_solr_date(value: str) -> datetime.datetime:
     while position < len(math):
         step = _DATE_MATH.match(math.upper(), position)
         if not step:
-            raise SearchQueryError(f"Invalid Date Math String: {value!r}")
+            raise QuerySyntaxError(f"Invalid Date Math String: {value!r}")
         position = step.end()
         if step.group(4):
             moment = _round_date(moment, step.group(4))
@@ -593,6 +601,8 @@ def dismax_match(query: str) -> tuple[Fragment, Optional[str]]:
     negative: list[tuple[str, bool]] = []
     for match in _DISMAX_TERM.finditer(query or ""):
         sign, quoted = match.group(1), match.group(3)
+        if sign and quoted is None and match.group(2)[:1] in "+-":
+            raise QuerySyntaxError(f"Cannot parse query {query!r}: '{match.group(0)}' has two operators")
         term = quoted if quoted is not None else match.group(2)
         if not term:
             continue
@@ -676,6 +686,6 @@ def split_fl(fl: Any) -> list[str]:
 
 
 __all__ = [
-    "Fragment", "TRUE", "FALSE", "lucene_where", "dismax_match", "sort_order", "split_fl",
+    "QuerySyntaxError", "Fragment", "TRUE", "FALSE", "lucene_where", "dismax_match", "sort_order", "split_fl",
     "parse_solr_date", "analyzer", "is_text_field", "SCALAR_COLUMNS", "ARRAY_COLUMNS", "DATE_COLUMNS",
 ]

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from typing import Any, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
+from ckanext.publicdata import config
 from ckanext.publicdata.catalog import authority
 from ckanext.publicdata.openlist import service
 from ckanext.publicdata.openlist.logic import schema
@@ -38,17 +40,28 @@ def _organization_ids(name_or_id: str) -> set[str]:
     return {group.id} if group is not None else {name_or_id}
 
 
+def _local_date(value: datetime.datetime) -> str:
+    """A UTC timestamp as a date in the portal's time zone (the list's dates are the city's dates)."""
+    zone = zoneinfo.ZoneInfo(config.portal_timezone())
+    return value.replace(tzinfo=datetime.timezone.utc).astimezone(zone).date().isoformat()
+
+
+def _entry(row: OpenListEntry) -> dict[str, Any]:
+    return {**row.dictize(), "added_on": _local_date(row.added_at),
+            "removed_on": _local_date(row.removed_at) if row.removed_at else None}
+
+
 def _adjustments(rows: list[OpenListEntry]) -> list[dict[str, Any]]:
     """What changed after publication, oldest first: lines added, changed (the new line) and removed."""
     replaced = {(row.package_id, row.added_at) for row in rows if row.change == CHANGE_CHANGED}
     adjustments: list[dict[str, Any]] = []
     for row in rows:
         if row.change != CHANGE_PUBLISHED:
-            adjustments.append({**row.dictize(), "kind": row.change, "date": row.added_at.isoformat(),
-                                "reason": row.change_reason})
+            adjustments.append({**_entry(row), "kind": row.change, "date": row.added_at.isoformat(),
+                                "on": _local_date(row.added_at), "reason": row.change_reason})
         if row.removed_at is not None and (row.package_id, row.removed_at) not in replaced:
-            adjustments.append({**row.dictize(), "kind": "removed", "date": row.removed_at.isoformat(),
-                                "reason": row.removal_reason})
+            adjustments.append({**_entry(row), "kind": "removed", "date": row.removed_at.isoformat(),
+                                "on": _local_date(row.removed_at), "reason": row.removal_reason})
     adjustments.sort(key=lambda item: (item["date"], item["identifier"] or ""))
     return adjustments
 
@@ -69,7 +82,8 @@ def publicdata_open_list_show(context: Context, data_dict: DataDict) -> dict[str
     :param include_removed: also return the lines no longer in force (optional, default false)
     :type include_removed: bool
     :returns: ``{"year", "status", "published_at", …, "years": published years, "count",
-        "entries": [line, …] (in force, by provider then identifier), "adjustments": [adjustment, …]}``
+        "entries": [line, …] (in force, by provider then identifier), "adjustments": [adjustment, …]}``;
+        ``added_on``, ``removed_on`` and an adjustment's ``on`` are dates in the portal's time zone
     :rtype: dictionary
     """
     tk.check_access("publicdata_open_list_show", context, data_dict)
@@ -91,7 +105,7 @@ def publicdata_open_list_show(context: Context, data_dict: DataDict) -> dict[str
         query = query.filter(OpenListEntry.open_attribute == data_dict["open_attribute"])
     rows = query.order_by(OpenListEntry.organization_title, OpenListEntry.identifier, OpenListEntry.added_at).all()
 
-    entries = [row.dictize() for row in rows
+    entries = [_entry(row) for row in rows
                if row.removed_at is None or data_dict.get("include_removed")]
     return {
         **open_list.dictize(),

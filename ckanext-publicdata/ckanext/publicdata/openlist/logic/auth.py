@@ -15,18 +15,18 @@ def publicdata_open_list_show(context: Context, data_dict: DataDict) -> AuthResu
     return {"success": True}
 
 
-def _city_authority(context: Context, what: str) -> AuthResult:
+def _city_authority(context: Context, verb_zh: str, verb_en: str) -> AuthResult:
     if authority.is_city_authority(context.get("user")):
         return {"success": True}
-    return {"success": False, "msg": f"只有开放主管部门可以{what[0]}开放清单 / Only the open-data authority {what[1]} "
-                                     "the open list"}
+    return {"success": False,
+            "msg": f"只有开放主管部门可以{verb_zh}开放清单 / Only the open-data authority {verb_en} the open list"}
 
 
 def publicdata_open_list_publish(context: Context, data_dict: DataDict) -> AuthResult:
     """Sysadmins and admins of the city authority organization (ROLE-1)."""
-    return _city_authority(context, ("发布", "publishes"))
+    return _city_authority(context, "发布", "publishes")
 
 
 def publicdata_open_list_sync(context: Context, data_dict: DataDict) -> AuthResult:
     """Sysadmins and admins of the city authority organization (ROLE-1)."""
-    return _city_authority(context, ("调整", "adjusts"))
+    return _city_authority(context, "调整", "adjusts")
