@@ -146,7 +146,7 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
         raise pysolr.SolrError("[Reason: Document is missing mandatory field: id]")
     analyzer = query_language.analyzer()
     searchable: dict[str, list[str]] = {}
-    weighted: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
+    weighted: dict[str, list[list[str]]] = {"A": [], "B": [], "C": [], "D": []}
     field_text: dict[str, str] = {}
     for key, value in doc.items():
         if key in NOT_IN_DOC:
@@ -158,11 +158,11 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
         weight = _weight_class(key)
         analysed = query_language.is_text_field(key)
         if weight or analysed:
-            tokens = analyzer.index_tokens(" \n ".join(values))
+            token_lists = [analyzer.index_tokens(v) for v in values]
             if weight:
-                weighted[weight].extend(tokens)
+                weighted[weight].extend(token_lists)
             if analysed and key != "text":
-                field_text[key] = " ".join(tokens)
+                field_text[key] = tsvector_literal({"D": token_lists})
     stored = {
         k: (solr_date(v) if query_language.is_date_field(k) else v)
         for k, v in doc.items() if k not in NOT_STORED and v is not None
@@ -191,11 +191,40 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
         "field_text": json.dumps(field_text, ensure_ascii=False),
         "validated_data_dict": _optional_text(doc.get("validated_data_dict")),
         "data_dict": _optional_text(doc.get("data_dict")),
-        "tokens_a": " ".join(weighted["A"]),
-        "tokens_b": " ".join(weighted["B"]),
-        "tokens_c": " ".join(weighted["C"]),
-        "tokens_d": " ".join(weighted["D"]),
+        "tsv": tsvector_literal(weighted),
     }
+
+
+VALUE_POSITION_GAP = 100  # like Solr's positionIncrementGap: no phrase match across two values
+MAX_POSITION = 16383     # PostgreSQL's largest tsvector position
+MAX_POSITIONS_PER_LEXEME = 255
+
+
+def tsvector_literal(weighted: dict[str, list[list[str]]]) -> str:
+    """A ``tsvector`` literal from analysed tokens: weight classes A..D, each value's tokens in order,
+    values separated by a position gap.
+
+    The analyser's tokens are already normalised words a ``simple`` parser keeps whole, so writing the
+    vector directly gives the same lexemes as ``to_tsvector('simple', …)`` but with positions under our
+    control (``to_tsvector`` of joined text would make the last word of one field adjacent to the first
+    word of the next, and phrase queries would match across them).
+    """
+    positions: dict[str, list[str]] = {}
+    position = 1
+    for weight in ("A", "B", "C", "D"):
+        for tokens in weighted.get(weight, []):
+            for token in tokens:
+                if not token:
+                    continue
+                slots = positions.setdefault(token, [])
+                if len(slots) < MAX_POSITIONS_PER_LEXEME:
+                    slots.append(f"{min(position, MAX_POSITION)}{weight}")
+                position += 1
+            position += VALUE_POSITION_GAP
+    return " ".join(
+        "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(dict.fromkeys(slots))
+        for lexeme, slots in positions.items()
+    )
 
 
 def _optional_text(value: Any) -> Optional[str]:
@@ -216,10 +245,7 @@ _UPSERT_SQL = (
     + ", ".join(f'"{c}"' for c in _ROW_COLUMNS)
     + ", tsv, seq, indexed_ts) VALUES ("
     + ", ".join(f"%({c})s{_CASTS.get(c, '')}" for c in _ROW_COLUMNS)
-    + ", setweight(to_tsvector('simple', %(tokens_a)s), 'A')"
-    " || setweight(to_tsvector('simple', %(tokens_b)s), 'B')"
-    " || setweight(to_tsvector('simple', %(tokens_c)s), 'C')"
-    " || setweight(to_tsvector('simple', %(tokens_d)s), 'D')"
+    + ", %(tsv)s::tsvector"
     ", nextval('publicdata_search_index_seq'), now())"
     " ON CONFLICT (index_id) DO UPDATE SET "
     + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in _ROW_COLUMNS if c != "index_id")

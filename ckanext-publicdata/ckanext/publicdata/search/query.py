@@ -453,7 +453,7 @@ def _field_tsquery_match(field: str, expression: str) -> Fragment:
     # the GIN-indexed whole-document vector narrows first; the field's own text then decides
     return Fragment(
         "(tsv @@ to_tsquery('simple', %s) AND "
-        "to_tsvector('simple', coalesce(field_text ->> %s, '')) @@ to_tsquery('simple', %s))",
+        "coalesce(field_text ->> %s, '')::tsvector @@ to_tsquery('simple', %s))",
         (expression, field, expression),
     )
 
