@@ -76,6 +76,7 @@ class TestPages:
         page = app.get(tk.url_for("dataset.read", id=catalog["unconditional"]["name"]))
         assert 'data-open-attribute="unconditional"' in page.body
         assert "/apply" not in page.body
+        app.get(f"/dataset/{catalog['unconditional']['name']}/apply", status=404)
 
     def test_dataset_page_has_a_citation_with_a_copy_button(self, app, catalog):
         page = app.get(tk.url_for("dataset.read", id=catalog["unconditional"]["name"]))

@@ -293,6 +293,19 @@ class TestAdjustments:
             tk.get_action("publicdata_open_list_sync")({"user": catalog["provider"]}, {"year": YEAR})
         assert _bilingual(str(denied.value))
 
+    def test_the_authority_sees_the_draft_and_the_management_box(self, app, catalog):
+        headers = _headers(catalog["authority"])
+        empty = app.get("/open-list", headers=headers).body
+        assert 'action="/open-list/publish"' in empty
+        assert 'action="/open-list/publish"' not in app.get("/open-list").body  # not for the public
+        _publish(catalog, draft=True)
+        draft = app.get(tk.url_for("publicdata_open_list.read", year=YEAR), headers=headers).body
+        assert 'class="alert alert-warning"' in draft and catalog["datasets"]["open"]["identifier"] in draft
+        assert 'action="/open-list/sync"' not in draft  # nothing to adjust before publication
+        _publish(catalog)
+        published = app.get(tk.url_for("publicdata_open_list.read", year=YEAR), headers=headers).body
+        assert 'action="/open-list/sync"' in published and 'class="alert alert-warning"' not in published
+
     def test_the_sync_command(self, cli, catalog):
         from ckan.cli.cli import ckan as ckan_command
 

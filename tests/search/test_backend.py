@@ -23,6 +23,7 @@ from ckanext.publicdata.search.index_model import TABLE_NAME
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", "publicdata_search"),
     pytest.mark.ckan_config("ckanext.publicdata.search.backend", "postgres"),
+    pytest.mark.ckan_config("ckan.auth.create_unowned_dataset", True),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
 

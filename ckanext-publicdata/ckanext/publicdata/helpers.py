@@ -50,19 +50,8 @@ def publicdata_home_stats() -> dict[str, Any]:
     return stats
 
 
-def publicdata_choice_label(field_name: str, value: str, dataset_type: str = "dataset") -> str:
-    """The localized label of a vocabulary value of a dataset field (falls back to the value)."""
-    schema = tk.h.scheming_get_dataset_schema(dataset_type)
-    if not schema:
-        return value
-    field = tk.h.scheming_field_by_name(schema.get("dataset_fields", []), field_name)
-    if not field:
-        return value
-    return tk.h.scheming_choices_label(tk.h.scheming_field_choices(field), value) or value
-
-
 # The catalog's helpers, re-exported. With __all__ the blanket reads exactly these names: list new helpers here.
 from ckanext.publicdata.catalog import helpers as _catalog_helpers  # noqa: E402
 from ckanext.publicdata.catalog.helpers import *  # noqa: E402,F401,F403
 
-__all__ = ["publicdata_portal_name", "publicdata_home_stats", "publicdata_choice_label", *_catalog_helpers.__all__]
+__all__ = ["publicdata_portal_name", "publicdata_home_stats", *_catalog_helpers.__all__]

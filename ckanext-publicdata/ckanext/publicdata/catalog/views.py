@@ -16,6 +16,8 @@ def apply(id: str) -> str:
         pkg_dict = tk.get_action("package_show")({}, {"id": id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Dataset not found"))
+    if pkg_dict.get("open_attribute") != "conditional":
+        return tk.abort(404, "只有有条件开放的数据需要申请 / Only conditionally open data is applied for")
     return tk.render("publicdata/catalog/apply_placeholder.html", {"pkg_dict": pkg_dict})
 
 
