@@ -124,7 +124,7 @@ class TestPagingAndFields:
         dataset = result["results"][0]
         assert dataset["name"] == "dataset-11"
         assert {r["format"] for r in dataset["resources"]} == {"XLSX", "CSV"}
-        assert dataset["organization"]["name"] == "org-two"
+        assert dataset["organization"]["name"] == "org-one"
 
     def test_package_show_is_served_from_the_index_when_current(self, formats_catalogue):
         indexed = search.show("dataset-03")

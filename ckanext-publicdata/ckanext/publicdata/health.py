@@ -28,9 +28,10 @@ def check_database() -> tuple[bool, str]:
 
 
 def check_migrations() -> tuple[bool, str]:
-    from ckan.cli.db import _get_pending_plugins  # CKAN's own view of un-applied plugin migrations
+    # CKAN's own view of the core revision and of un-applied plugin migrations
+    from ckan.cli.db import _get_pending_plugins, current_revision
 
-    core = model.repo.current_version() or "none"
+    core = current_revision("") or "none"
     if not core.endswith("(head)"):
         return False, f"core database at {core}, not at head: run `ckan db upgrade`"
     pending = _get_pending_plugins()

@@ -32,6 +32,7 @@ class PublicdataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IResourceController, inherit=True)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
@@ -60,6 +61,13 @@ class PublicdataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         catalog_hooks.dataset_updated(context, pkg_dict)
+
+    # catalog: a changed upload of a published open dataset is scanned for personal information (SEC-2)
+    def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
+        catalog_hooks.resource_changed(context, resource)
+
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        catalog_hooks.resource_changed(context, resource)
 
     # catalog: the open-data authority reads its agencies' private (不予开放) datasets
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:

@@ -11,7 +11,13 @@ from ckan.lib.plugins import DefaultPermissionLabels
 from ckanext.publicdata.catalog import authority
 from ckanext.publicdata.catalog.citation import build_citation
 from ckanext.publicdata.catalog.helpers import publicdata_vocabulary_label, publicdata_language_text
-from ckanext.publicdata.catalog.model import OpenAttributeChange
+from ckanext.publicdata.catalog import publication
+from ckanext.publicdata.catalog.model import (
+    DECISION_AUTO,
+    PUBLICATION_PUBLISHED,
+    OpenAttributeChange,
+    PublicationReview,
+)
 from ckanext.publicdata.catalog.open_attribute import (
     CONTEXT_APPROVED,
     DATA_STATE_KEY,
@@ -31,12 +37,13 @@ __all__ = [
     "show_dataset",
     "dataset_updated",
     "dataset_created",
+    "resource_changed",
 ]
 
 # stored as JSON lists; indexed as lists so they facet one value at a time
 MULTI_VALUE_FIELDS = ("priority_domains", "open_conditions", "open_method", "share_method")
 # fields added by after_dataset_show that are never stored or indexed
-COMPUTED_FIELDS = ("open_attribute_pending", "citation")
+COMPUTED_FIELDS = ("open_attribute_pending", "citation", "publication_status")
 
 _FACET_TITLES: "OrderedDict[str, dict[str, str]]" = OrderedDict([
     ("open_attribute", {"zh_Hans_CN": "开放属性", "en": "Open attribute"}),
@@ -148,11 +155,14 @@ def show_dataset(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
         "requested_at": pending.requested_at.isoformat() if pending.requested_at else None,
     }
     pkg_dict["citation"] = build_citation(pkg_dict)
+    pkg_dict["publication_status"] = PublicationReview.status_of(pkg_dict["id"])
 
 
 def dataset_updated(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
     """Record a downgrade request left by the validators, or close requests an upgrade made moot."""
     state = pkg_dict.pop(DATA_STATE_KEY, None)
+    if state and state.get("review") and state.get("package_id"):
+        publication.open_cycle(state["package_id"], pkg_dict.get("owner_org"), state["review"], context.get("user"))
     if not state or not state.get("package_id") or context.get(CONTEXT_APPROVED):
         return
     user = model.User.get(context.get("user") or "")
@@ -173,5 +183,41 @@ def dataset_updated(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
 
 
 def dataset_created(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
-    """Nothing to request for a new dataset: drop the validators' note."""
-    pkg_dict.pop(DATA_STATE_KEY, None)
+    """A new dataset of provider staff opens a review cycle (TAX-13); nothing else to request."""
+    state = pkg_dict.pop(DATA_STATE_KEY, None)
+    if state and state.get("review") and pkg_dict.get("id"):
+        publication.open_cycle(pkg_dict["id"], pkg_dict.get("owner_org"), state["review"], context.get("user"))
+
+
+def resource_changed(context: dict[str, Any], resource: dict[str, Any]) -> None:
+    """SEC-2: an uploaded resource of a published open dataset changed — scan it again.
+
+    A hit after a change by provider staff withdraws the dataset for review (private) and warns provider and
+    authority; after a change by a trusted actor the report is recorded and the authority warned.
+    """
+    if resource.get("url_type") != "upload" or context.get(publication.CONTEXT_PUBLISHING):
+        return
+    package = model.Package.get(resource.get("package_id") or "")
+    if package is None or package.state != "active" or package.type != "dataset":
+        return
+    if package.extras.get("open_attribute") == "not_open":
+        return
+    if PublicationReview.status_of(package.id) != PUBLICATION_PUBLISHED:
+        return  # scanned when submitted
+    report = publication.scan_dataset({"resources": [resource]}, {resource.get("id")})
+    if not report["resources"]:
+        return
+    if report["clean"]:
+        return
+    if publication.is_trusted_publisher(context, package.owner_org):
+        cycle = publication.open_cycle(package.id, package.owner_org, "pii_hit", context.get("user"),
+                                       status=PUBLICATION_PUBLISHED)
+        cycle.decision = DECISION_AUTO
+        cycle.pii_report = json.dumps(report, ensure_ascii=False)
+        publication.notify_authority(
+            package, "publication_pii_hit",
+            f"已开放数据集「{package.title}」发现个人信息 / Personal information found in the open dataset "
+            f"\"{package.title}\"", "\n".join(publication.report_lines(report)))
+    else:
+        publication.withdraw_for_review(package, report, context.get("user"))
+    model.repo.commit()

@@ -1,7 +1,8 @@
 """Tables of the catalog capability.
 
 ``publicdata_open_attribute_change``: a requested downgrade of a dataset's open attribute (TAX-6) and the
-authority's decision. No foreign keys to core tables (CKAN's best practice); package and organization ids are
+authority's decision. ``publicdata_publication_review``: the review cycles of a dataset's publication (TAX-13)
+with the personal-information scan report (SEC-1). No foreign keys to core tables (CKAN's best practice); package and organization ids are
 plain text and the row survives the dataset.
 """
 from __future__ import annotations
@@ -18,7 +19,8 @@ import ckan.plugins.toolkit as tk
 from ckan.model.types import make_uuid
 
 __all__ = ["OpenAttributeChange", "STATUS_PENDING", "STATUS_APPROVED", "STATUS_REJECTED", "STATUS_SUPERSEDED",
-           "STATUSES"]
+           "STATUSES", "PublicationReview", "PUBLICATION_DRAFT", "PUBLICATION_SUBMITTED", "PUBLICATION_PUBLISHED",
+           "PUBLICATION_RETURNED", "PUBLICATION_STATUSES"]
 
 STATUS_PENDING = "pending"
 STATUS_APPROVED = "approved"
@@ -91,4 +93,110 @@ class OpenAttributeChange(tk.BaseModel):
             "decided_by": user_name(self.decided_by),
             "decided_at": self.decided_at.isoformat() if self.decided_at else None,
             "decision_comment": self.decision_comment,
+        }
+
+
+# ------------------------------------------------------------------ publication review (TAX-13, SEC-1)
+
+PUBLICATION_DRAFT = "draft"
+PUBLICATION_SUBMITTED = "submitted"
+PUBLICATION_PUBLISHED = "published"
+PUBLICATION_RETURNED = "returned"
+PUBLICATION_STATUSES = (PUBLICATION_DRAFT, PUBLICATION_SUBMITTED, PUBLICATION_PUBLISHED, PUBLICATION_RETURNED)
+
+# how a review cycle ended (or, for ``pii_hit``, why it began)
+DECISION_APPROVED = "approved"
+DECISION_RETURNED = "returned"
+DECISION_OVERRIDDEN = "overridden"   # the authority published despite personal-information hits
+DECISION_AUTO = "auto"               # created by a trusted actor: published at once
+DECISION_PII_HIT = "pii_hit"         # a resource change on a published dataset found personal information
+
+
+class PublicationReview(tk.BaseModel):
+    """One review cycle of a dataset's publication: opened (draft), submitted, then published or returned.
+
+    A dataset's publication status is the status of its newest row; a dataset without rows (created before the
+    review existed, or by a trusted actor) counts as published. Resubmitting after a return opens a new row, so
+    every return and its reasons stay on record.
+    """
+
+    __tablename__ = "publicdata_publication_review"
+
+    id: Mapped[str] = sa.Column(sa.UnicodeText, primary_key=True, default=make_uuid)  # type: ignore[assignment]
+    package_id: Mapped[str] = sa.Column(sa.UnicodeText, nullable=False, index=True)  # type: ignore[assignment]
+    owner_org: Mapped[Optional[str]] = sa.Column(sa.UnicodeText, index=True)  # type: ignore[assignment]
+    status: Mapped[str] = sa.Column(  # type: ignore[assignment]
+        sa.UnicodeText, nullable=False, default=PUBLICATION_DRAFT, index=True)
+    # why the cycle was opened: "created", "open_attribute_changed", "pii_hit", "resubmitted"
+    cause: Mapped[Optional[str]] = sa.Column(sa.UnicodeText)  # type: ignore[assignment]
+    created: Mapped[datetime.datetime] = sa.Column(  # type: ignore[assignment]
+        sa.DateTime, nullable=False, default=_utcnow)
+    created_by: Mapped[Optional[str]] = sa.Column(sa.UnicodeText)  # type: ignore[assignment]
+    submitted_by: Mapped[Optional[str]] = sa.Column(sa.UnicodeText)  # type: ignore[assignment]
+    submitted_at: Mapped[Optional[datetime.datetime]] = sa.Column(sa.DateTime)  # type: ignore[assignment]
+    decided_by: Mapped[Optional[str]] = sa.Column(sa.UnicodeText)  # type: ignore[assignment]
+    decided_at: Mapped[Optional[datetime.datetime]] = sa.Column(sa.DateTime)  # type: ignore[assignment]
+    decision: Mapped[Optional[str]] = sa.Column(sa.UnicodeText)  # type: ignore[assignment]
+    # JSON list of strings (the authority's reasons and opinions)
+    reasons: Mapped[Optional[str]] = sa.Column(sa.UnicodeText)  # type: ignore[assignment]
+    # JSON: {"clean": bool, "resources": [{"resource_id", "name", "format", "report": PiiReport.as_dict()}]}
+    pii_report: Mapped[Optional[str]] = sa.Column(sa.UnicodeText)  # type: ignore[assignment]
+    override_reason: Mapped[Optional[str]] = sa.Column(sa.UnicodeText)  # type: ignore[assignment]
+
+    @classmethod
+    def current(cls, package_id: str) -> Optional["PublicationReview"]:
+        """The newest review cycle of a dataset, or None."""
+        if not package_id:
+            return None
+        return (
+            model.Session.query(cls)
+            .filter(cls.package_id == package_id)
+            .order_by(cls.created.desc())
+            .first()
+        )
+
+    @classmethod
+    def status_of(cls, package_id: str) -> str:
+        current = cls.current(package_id)
+        return current.status if current is not None else PUBLICATION_PUBLISHED
+
+    def reason_list(self) -> list[str]:
+        try:
+            value = json.loads(self.reasons or "[]")
+        except ValueError:
+            return [self.reasons] if self.reasons else []
+        return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+    def report(self) -> Optional[dict[str, Any]]:
+        if not self.pii_report:
+            return None
+        try:
+            return json.loads(self.pii_report)
+        except ValueError:
+            return None
+
+    def dictize(self) -> dict[str, Any]:
+        def user_name(user_id: Optional[str]) -> Optional[str]:
+            user = model.User.get(user_id) if user_id else None
+            return user.name if user else user_id
+
+        def iso(value: Optional[datetime.datetime]) -> Optional[str]:
+            return value.isoformat() if value else None
+
+        return {
+            "id": self.id,
+            "package_id": self.package_id,
+            "owner_org": self.owner_org,
+            "status": self.status,
+            "cause": self.cause,
+            "created": iso(self.created),
+            "created_by": user_name(self.created_by),
+            "submitted_by": user_name(self.submitted_by),
+            "submitted_at": iso(self.submitted_at),
+            "decided_by": user_name(self.decided_by),
+            "decided_at": iso(self.decided_at),
+            "decision": self.decision,
+            "reasons": self.reason_list(),
+            "pii_report": self.report(),
+            "override_reason": self.override_reason,
         }

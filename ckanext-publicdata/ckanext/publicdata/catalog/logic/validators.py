@@ -23,11 +23,19 @@ from pypinyin import lazy_pinyin
 from ckanext.publicdata import config
 from ckanext.publicdata.catalog import authority
 from ckanext.publicdata.catalog.credit_code import is_valid_unified_credit_code, normalise
+from ckanext.publicdata.catalog.model import PUBLICATION_PUBLISHED, PublicationReview
+from ckanext.publicdata.catalog.publication import (
+    CAUSE_CREATED,
+    CAUSE_OPEN_ATTRIBUTE,
+    CONTEXT_PUBLISHING,
+    is_trusted_publisher,
+)
 from ckanext.publicdata.catalog.open_attribute import (
     CONDITIONAL,
     CONTEXT_APPROVED,
     DATA_STATE_KEY,
     NOT_OPEN,
+    OPENNESS,
     REQUESTED_FIELDS,
     discriminatory_match,
     is_downgrade,
@@ -363,9 +371,34 @@ def publicdata_dataset_rules(key: Key, data: Data, errors: Errors, context: dict
         }
         for field in ("open_attribute",) + REQUESTED_FIELDS:
             _set_field(data, field, package.extras.get(field))
+    _publication_rules(data, context, package, state)
     data[(DATA_STATE_KEY,)] = state
     if data.get(("open_attribute",)) == NOT_OPEN:
         data[("private",)] = True
+
+
+def _publication_rules(data: Data, context: dict[str, Any], package: Optional[model.Package],
+                       state: dict[str, Any]) -> None:
+    """TAX-13: a dataset is private until published; provider staff's new datasets and open-attribute changes
+    open a review cycle (recorded by the create/update hooks from ``state["review"]``)."""
+    if context.get(CONTEXT_PUBLISHING):
+        return
+    owner_org = data.get(("owner_org",))
+    owner_org = None if owner_org is missing else owner_org
+    trusted = is_trusted_publisher(context, owner_org or (package.owner_org if package is not None else None))
+    if package is None:
+        if not trusted:
+            data[("private",)] = True
+            state["review"] = CAUSE_CREATED
+        return
+    if PublicationReview.status_of(package.id) != PUBLICATION_PUBLISHED:
+        data[("private",)] = True
+        return
+    stored, requested = state.get("stored"), state.get("requested")
+    if (not trusted and not state.get("downgrade") and stored in OPENNESS and requested in OPENNESS
+            and stored != requested):
+        data[("private",)] = True
+        state["review"] = CAUSE_OPEN_ATTRIBUTE
 
 
 # ------------------------------------------------------------------ organizations (ROLE-1, ROLE-2)

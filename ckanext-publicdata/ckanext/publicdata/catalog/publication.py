@@ -1,0 +1,251 @@
+"""Publication review (TAX-13, BZ-R 10) and the personal-information gate before opening (SEC-1, SEC-2).
+
+Who enters review: a dataset created, or whose open attribute is changed, by provider staff (members of the
+agency who are not its open-data authority) opens a review cycle in ``draft`` and stays private until the
+authority approves it. Datasets created by trusted actors — sysadmins (the site user included), the city
+authority, the agency's county authority, or code running with ``ignore_auth`` (test factories, the demo
+loader, trusted harvest sources) — are published at once.
+
+Personal information: before publication (submit, approve) the uploaded CSV/JSON/XLSX resources of the dataset
+are scanned (:mod:`ckanext.publicdata.catalog.pii`); a hit blocks until the data is masked or the authority
+overrides with a recorded reason. Trusted creations are scanned too and the report is recorded, but they are not
+blocked (the actor is the authority itself); a hit notifies the authority. A resource change on a published open
+dataset re-runs the scan: when provider staff made the change, a hit takes the dataset back to review (private)
+and warns provider and authority (SEC-2); when a trusted actor made it, the hit is recorded and the authority
+warned, nothing is withdrawn.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from typing import Any, Optional
+
+import ckan.authz as authz
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.publicdata.catalog import authority
+from ckanext.publicdata.catalog.model import (
+    PUBLICATION_DRAFT,
+    PUBLICATION_PUBLISHED,
+    PUBLICATION_SUBMITTED,
+    PublicationReview,
+)
+
+__all__ = [
+    "CONTEXT_PUBLISHING",
+    "SCANNED_FORMATS",
+    "is_trusted_publisher",
+    "open_cycle",
+    "scan_dataset",
+    "report_blocks",
+    "report_message",
+    "review_due_date",
+    "notify_provider",
+    "notify_authority",
+]
+
+log = logging.getLogger(__name__)
+
+# context key set by the review actions when they publish or withdraw a dataset (the API cannot set it)
+CONTEXT_PUBLISHING = "publicdata_publication_publishing"
+
+SCANNED_FORMATS = ("csv", "json", "xlsx")
+
+CAUSE_CREATED = "created"
+CAUSE_OPEN_ATTRIBUTE = "open_attribute_changed"
+CAUSE_PII = "pii_hit"
+CAUSE_RESUBMITTED = "resubmitted"
+
+
+def user_id_of(user_name: Optional[str]) -> Optional[str]:
+    user = model.User.get(user_name or "")
+    return user.id if user else None
+
+
+def is_trusted_publisher(context: dict[str, Any], owner_org: Optional[str]) -> bool:
+    """Whether what this actor creates or changes is published without review (see the module doc)."""
+    if context.get("ignore_auth"):
+        return True
+    user_name = context.get("user")
+    if not user_name:
+        return True  # no user and no ignore_auth: only internal code gets this far
+    if authz.is_sysadmin(user_name):
+        return True
+    return authority.is_authority_for(user_name, owner_org or "")
+
+
+def open_cycle(package_id: str, owner_org: Optional[str], cause: str, user_name: Optional[str],
+               status: str = PUBLICATION_DRAFT) -> PublicationReview:
+    """Add (not commit) a new review cycle; an open draft/returned/submitted cycle is reused instead."""
+    current = PublicationReview.current(package_id)
+    if current is not None and current.status != PUBLICATION_PUBLISHED and status == PUBLICATION_DRAFT:
+        return current
+    cycle = PublicationReview(
+        package_id=package_id,
+        owner_org=owner_org,
+        status=status,
+        cause=cause,
+        created=datetime.datetime.utcnow(),
+        created_by=user_id_of(user_name),
+    )
+    model.Session.add(cycle)
+    model.Session.flush()
+    return cycle
+
+
+# ------------------------------------------------------------------ the personal-information scan
+
+def _resource_format(resource: dict[str, Any]) -> Optional[str]:
+    fmt = (resource.get("format") or "").strip().lower()
+    if fmt in SCANNED_FORMATS:
+        return fmt
+    url = (resource.get("url") or "").lower().split("?")[0]
+    for candidate in SCANNED_FORMATS:
+        if url.endswith("." + candidate):
+            return candidate
+    return None
+
+
+def scan_dataset(pkg_dict: dict[str, Any], resource_ids: Optional[set[str]] = None) -> dict[str, Any]:
+    """Scan the uploaded CSV/JSON/XLSX resources of a dataset (or only ``resource_ids``).
+
+    Returns ``{"clean": bool, "resources": [...], "skipped": [...]}``; each scanned entry has the resource's id,
+    name, format and the :class:`~ckanext.publicdata.catalog.pii.PiiReport` as a dict. Linked (not uploaded)
+    resources and other formats are listed under ``skipped``: the platform holds no copy to scan.
+    """
+    from ckan.lib import uploader
+
+    from ckanext.publicdata.catalog.pii import scan_resource
+
+    scanned: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    for resource in pkg_dict.get("resources") or []:
+        if resource_ids is not None and resource.get("id") not in resource_ids:
+            continue
+        fmt = _resource_format(resource)
+        entry = {"resource_id": resource.get("id"), "name": resource.get("name") or resource.get("id"),
+                 "format": fmt or resource.get("format")}
+        if resource.get("url_type") != "upload" or fmt is None:
+            skipped.append(entry)
+            continue
+        path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+        file_name = (resource.get("url") or "").rsplit("/", 1)[-1] or None
+        report = scan_resource(path, fmt, name=file_name)
+        entry["report"] = report.as_dict()
+        scanned.append(entry)
+    clean = all(not entry["report"]["findings"] and not entry["report"]["error"] for entry in scanned)
+    return {"clean": clean, "resources": scanned, "skipped": skipped,
+            "scanned_at": datetime.datetime.utcnow().isoformat()}
+
+
+def report_blocks(report: Optional[dict[str, Any]]) -> bool:
+    return bool(report) and not report.get("clean", True)
+
+
+def report_lines(report: Optional[dict[str, Any]]) -> list[str]:
+    """One bilingual line per hit: resource, column, kind, row count and masked samples."""
+    from ckanext.publicdata.catalog.pii import KIND_LABELS
+
+    lines: list[str] = []
+    for entry in (report or {}).get("resources") or []:
+        result = entry.get("report") or {}
+        if result.get("error"):
+            lines.append(f"资源「{entry['name']}」无法扫描：{result['error']} / "
+                         f"Resource \"{entry['name']}\" could not be scanned")
+        for finding in result.get("findings") or []:
+            samples = "、".join(finding.get("samples") or [])
+            kind = KIND_LABELS.get(finding.get("kind"), finding.get("kind"))
+            lines.append(
+                f"资源「{entry['name']}」列「{finding['location']}」含 {kind}，共 {finding['rows']} 行，"
+                f"示例（已脱敏）：{samples} / Resource \"{entry['name']}\", column \"{finding['location']}\": "
+                f"{kind} in {finding['rows']} row(s), masked samples: {samples}"
+            )
+    return lines
+
+
+def report_message(report: Optional[dict[str, Any]]) -> list[str]:
+    """The error lines shown to the provider when personal information blocks publication."""
+    return [
+        "数据含个人信息，脱敏后才能开放（或由开放主管部门说明理由后放行） / The data contains personal "
+        "information: mask it before opening (or the open-data authority overrides with a recorded reason)",
+        *report_lines(report),
+    ]
+
+
+# ------------------------------------------------------------------ deadlines and notices
+
+def review_workdays() -> int:
+    """BZ-R 10 sets no period for the normative review; the configured figure applies (default 5 wd)."""
+    value = tk.config.get("ckanext.publicdata.publication_review_workdays")
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 5
+
+
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    from zoneinfo import ZoneInfo
+
+    from ckanext.publicdata import config
+
+    return moment.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(config.portal_timezone())).date()
+
+
+def review_due_date(submitted_at: datetime.datetime) -> datetime.date:
+    from ckanext.publicdata.workdays import add_workdays
+
+    return add_workdays(_local_date(submitted_at), review_workdays())
+
+
+def today_local() -> datetime.date:
+    return _local_date(datetime.datetime.utcnow())
+
+
+def _dataset_link(package: model.Package) -> str:
+    return tk.url_for("dataset.read", id=package.name)
+
+
+def notify_provider(package: model.Package, kind: str, title: str, body: str = "") -> None:
+    from ckanext.publicdata.notifications import notify, organization_recipients
+
+    recipients = organization_recipients(package.owner_org or "")
+    if recipients:
+        notify(recipients, kind, title, body, link=_dataset_link(package),
+               object_type="dataset", object_id=package.id)
+
+
+def notify_authority(package: model.Package, kind: str, title: str, body: str = "") -> None:
+    from ckanext.publicdata.notifications import authority_recipients, notify, organization_recipients
+
+    recipients = list(authority_recipients())
+    bureau = authority.county_bureau_of(package.owner_org or "")
+    if bureau is not None:
+        recipients += organization_recipients(bureau.id, ("admin",))
+    if recipients:
+        notify(list(dict.fromkeys(recipients)), kind, title, body, link=tk.url_for("publicdata_catalog.review_queue"),
+               object_type="dataset", object_id=package.id)
+
+
+def withdraw_for_review(package: model.Package, report: dict[str, Any], user_name: Optional[str]) -> PublicationReview:
+    """SEC-2: personal information found in a published open dataset — back to review, private, warn everyone."""
+    cycle = open_cycle(package.id, package.owner_org, CAUSE_PII, user_name, status=PUBLICATION_SUBMITTED)
+    cycle.submitted_at = datetime.datetime.utcnow()
+    cycle.submitted_by = user_id_of(user_name)
+    cycle.pii_report = json.dumps(report, ensure_ascii=False)
+    cycle.reasons = json.dumps(report_message(report), ensure_ascii=False)
+    set_private(package.id, True)
+    title = f"数据集「{package.title}」发现个人信息，已撤回待审 / Personal information found in \"{package.title}\": withdrawn for review"
+    body = "\n".join(report_lines(report))
+    notify_provider(package, "publication_pii_hit", title, body)
+    notify_authority(package, "publication_pii_hit", title, body)
+    return cycle
+
+
+def set_private(package_id: str, private: bool) -> None:
+    """Set the dataset's visibility through package_patch (so the search index follows), without review."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"model": model, "session": model.Session, "user": site_user["name"], "ignore_auth": True,
+               "defer_commit": True, CONTEXT_PUBLISHING: True}
+    tk.get_action("package_patch")(context, {"id": package_id, "private": private})
