@@ -12,6 +12,11 @@ from ckanext.publicdata.catalog.citation import today
 from tests.catalog.taxonomy_setup import conditional_fields, create_dataset
 
 
+# these tests are about the catalog rules of published datasets: the publication review (TAX-13, tested in
+# test_publication_review.py) is switched off so provider staff's datasets publish at once
+pytestmark = pytest.mark.ckan_config("ckanext.publicdata.publication_review.enabled", "false")
+
+
 @pytest.fixture
 def catalog():
     user = factories.User(name="browse_editor")

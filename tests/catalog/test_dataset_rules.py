@@ -15,6 +15,11 @@ from tests.catalog.taxonomy_setup import (
 )
 
 
+# these tests are about the catalog rules of published datasets: the publication review (TAX-13, tested in
+# test_publication_review.py) is switched off so provider staff's datasets publish at once
+pytestmark = pytest.mark.ckan_config("ckanext.publicdata.publication_review.enabled", "false")
+
+
 def _bilingual(message: str) -> bool:
     return " / " in message and any("\u4e00" <= char <= "\u9fff" for char in message)
 

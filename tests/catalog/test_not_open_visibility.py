@@ -9,6 +9,11 @@ from ckan.tests import factories
 from tests.catalog.taxonomy_setup import authority_hierarchy, create_dataset, not_open_fields
 
 
+# these tests are about the catalog rules of published datasets: the publication review (TAX-13, tested in
+# test_publication_review.py) is switched off so provider staff's datasets publish at once
+pytestmark = pytest.mark.ckan_config("ckanext.publicdata.publication_review.enabled", "false")
+
+
 @pytest.fixture
 def catalog():
     city = authority_hierarchy()

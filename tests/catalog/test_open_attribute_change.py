@@ -14,6 +14,11 @@ from tests.catalog.taxonomy_setup import (
 )
 
 
+# these tests are about the catalog rules of published datasets: the publication review (TAX-13, tested in
+# test_publication_review.py) is switched off so provider staff's datasets publish at once
+pytestmark = pytest.mark.ckan_config("ckanext.publicdata.publication_review.enabled", "false")
+
+
 def _show(user: str, dataset_id: str) -> dict:
     return tk.get_action("package_show")({"user": user}, {"id": dataset_id})
 

@@ -17,6 +17,7 @@ __all__ = [
     "publicdata_apply_url",
     "publicdata_language_text",
     "publicdata_bilingual",
+    "publicdata_publication_review",
 ]
 
 # endpoints that may serve the 有条件开放 application, first match wins (the application issue adds its own)
@@ -109,3 +110,11 @@ def publicdata_apply_url(pkg_dict: dict[str, Any]) -> Optional[str]:
 def publicdata_bilingual(zh: str, en: str) -> str:
     """Pick the Chinese or the English wording for the current language (templates' short-hand)."""
     return publicdata_language_text({"zh_Hans_CN": zh, "en": en})
+
+
+def publicdata_publication_review(package_id: str) -> Optional[dict[str, Any]]:
+    """The dataset's current publication review cycle (status, reasons, scan report), or None (TAX-13)."""
+    from ckanext.publicdata.catalog.model import PublicationReview
+
+    cycle = PublicationReview.current(package_id)
+    return cycle.dictize() if cycle is not None else None

@@ -195,7 +195,8 @@ def resource_changed(context: dict[str, Any], resource: dict[str, Any]) -> None:
     A hit after a change by provider staff withdraws the dataset for review (private) and warns provider and
     authority; after a change by a trusted actor the report is recorded and the authority warned.
     """
-    if resource.get("url_type") != "upload" or context.get(publication.CONTEXT_PUBLISHING):
+    if (resource.get("url_type") != "upload" or context.get(publication.CONTEXT_PUBLISHING)
+            or not publication.review_enabled()):
         return
     package = model.Package.get(resource.get("package_id") or "")
     if package is None or package.state != "active" or package.type != "dataset":
@@ -209,7 +210,7 @@ def resource_changed(context: dict[str, Any], resource: dict[str, Any]) -> None:
         return
     if report["clean"]:
         return
-    if publication.is_trusted_publisher(context, package.owner_org):
+    if publication.is_trusted_actor(context.get("user"), package.owner_org):
         cycle = publication.open_cycle(package.id, package.owner_org, "pii_hit", context.get("user"),
                                        status=PUBLICATION_PUBLISHED)
         cycle.decision = DECISION_AUTO

@@ -14,10 +14,13 @@ changes visible.
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 from typing import Any, Iterable, Optional
 
 import psycopg2
@@ -29,7 +32,7 @@ import ckan.model as model
 from ckan.lib.search.common import SearchError, SearchQueryError, solr_datetime_decoder
 
 from ckanext.publicdata.search import query as query_language
-from ckanext.publicdata.search.index_model import TABLE_NAME, ensure_table
+from ckanext.publicdata.search.index_model import SEQUENCE_NAME, TABLE_NAME, ensure_table
 from ckanext.publicdata.search.query import Fragment
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,7 @@ NOT_STORED = frozenset({"data_dict", "validated_data_dict", "permission_labels",
 FACET_ARRAY_COLUMNS = ("tags", "groups", "res_format", "permission_labels")
 
 _COMMITTING_KEY = "publicdata_search_committing"
+_WRITTEN_KEY = "publicdata_search_written"
 
 
 # ------------------------------------------------------------------------------------------- documents
@@ -296,6 +300,68 @@ def _unmark_committing(session: Any, *_args: Any) -> None:
     session.info.pop(_COMMITTING_KEY, None)
 
 
+def _after_commit(session: Any) -> None:
+    """Index rows written in this transaction are now visible: move the generation on (see ResultCache)."""
+    session.info.pop(_COMMITTING_KEY, None)
+    if session.info.pop(_WRITTEN_KEY, None):
+        result_cache.clear()
+        try:
+            with model.meta.engine.connect() as connection:  # autocommit: a fresh, committed generation
+                connection.exec_driver_sql(f"SELECT nextval('{SEQUENCE_NAME}')")
+        except Exception as error:  # the cache then serves at most what it served before this commit
+            log.warning("could not advance the search index generation: %s", error)
+
+
+def _after_rollback(session: Any, *_args: Any) -> None:
+    session.info.pop(_COMMITTING_KEY, None)
+    session.info.pop(_WRITTEN_KEY, None)
+
+
+def _mark_written() -> None:
+    model.Session().info[_WRITTEN_KEY] = True
+
+
+def _written_in_this_transaction() -> bool:
+    return bool(model.Session().info.get(_WRITTEN_KEY))
+
+
+class ResultCache:
+    """Answers of identical searches, valid for one index *generation*.
+
+    The generation is the index sequence's ``last_value``: every upsert takes a ``nextval``, every delete
+    too, and every commit that wrote index rows takes one more *after* committing. A search reads the
+    generation before its own statement (READ COMMITTED: a later snapshot), so an entry stored under
+    generation g never hides a write committed before g was read. A transaction with its own uncommitted
+    index writes bypasses the cache. Process-local, bounded, cleared on local commits and by clean_db.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: "OrderedDict[tuple[Any, ...], Any]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+result_cache = ResultCache()
+
+
 _listeners_installed = False
 
 
@@ -305,8 +371,8 @@ def install_session_listeners() -> None:
     if _listeners_installed:
         return
     event.listen(model.Session, "before_commit", _mark_committing, insert=True)
-    event.listen(model.Session, "after_commit", _unmark_committing)
-    event.listen(model.Session, "after_rollback", _unmark_committing)
+    event.listen(model.Session, "after_commit", _after_commit)
+    event.listen(model.Session, "after_rollback", _after_rollback)
     event.listen(model.Session, "after_soft_rollback", _unmark_committing)
     _listeners_installed = True
 
@@ -315,8 +381,8 @@ def remove_session_listeners() -> None:
     global _listeners_installed
     if not _listeners_installed:
         return
-    for name, handler in (("before_commit", _mark_committing), ("after_commit", _unmark_committing),
-                          ("after_rollback", _unmark_committing),
+    for name, handler in (("before_commit", _mark_committing), ("after_commit", _after_commit),
+                          ("after_rollback", _after_rollback),
                           ("after_soft_rollback", _unmark_committing)):
         if event.contains(model.Session, name, handler):
             event.remove(model.Session, name, handler)
@@ -379,6 +445,7 @@ class PostgresSearchConnection:
         if not rows:
             return ""
         try:
+            _mark_written()
             if len(rows) == 1:
                 self._write(_UPSERT_SQL, rows[0])
             else:
@@ -401,6 +468,8 @@ class PostgresSearchConnection:
         else:
             where = query_language.lucene_where(q or "")
         try:
+            _mark_written()
+            self._write(f"SELECT nextval('{SEQUENCE_NAME}')", ())
             self._write(f"DELETE FROM {TABLE_NAME} WHERE {where.sql}", where.params)
         except psycopg2.Error as error:
             raise pysolr.SolrError(f"Delete failed: {error}") from error
@@ -438,6 +507,13 @@ class PostgresSearchConnection:
                 raise SearchError(str(error)) from error
             raise
         sql, sql_params = plan.sql()
+        cache_key: Optional[tuple[Any, ...]] = None
+        if not _written_in_this_transaction():
+            generation = self._fetch_one(f"SELECT last_value FROM {SEQUENCE_NAME}", ())[0]
+            cache_key = (generation, sql, repr(sql_params))
+            cached = result_cache.get(cache_key)
+            if cached is not None:
+                return self._results(plan, cached)
         try:
             row = self._fetch_one(sql, sql_params)
         except psycopg2.DataError as error:
@@ -446,8 +522,13 @@ class PostgresSearchConnection:
             if "tsquery" in str(error):
                 raise SearchQueryError(f"Invalid search query: {error}".strip())
             raise pysolr.SolrError(f"Search failed: {error}") from error
+        if cache_key is not None:
+            result_cache.put(cache_key, row)
+        return self._results(plan, row)
+
+    def _results(self, plan: "SearchPlan", row: Any) -> Results:
         total, docs, facets = row
-        docs = [plan.shape(doc) for doc in (docs or [])]
+        docs = [plan.shape(doc) for doc in copy.deepcopy(docs or [])]
         if self.decode_dates:
             docs = [solr_datetime_decoder(doc) for doc in docs]
         facet_fields: dict[str, list[Any]] = {}

@@ -69,6 +69,7 @@ def install() -> None:
     _originals["check_solr_schema_version"] = search.check_solr_schema_version
     _originals["check"] = search.check
     _originals["clean_db"] = model.repo.clean_db
+    _originals["delete_all"] = model.repo.delete_all
 
     def make_connection(decode_dates: bool = True) -> search_backend.PostgresSearchConnection:
         return search_backend.PostgresSearchConnection(decode_dates=decode_dates)
@@ -96,8 +97,16 @@ def install() -> None:
     def clean_db() -> None:
         original_clean_db()
         forget_ensured()
+        search_backend.result_cache.clear()
+
+    original_delete_all: Callable[[], None] = _originals.setdefault("delete_all", model.repo.delete_all)
+
+    def delete_all() -> None:
+        original_delete_all()
+        search_backend.result_cache.clear()
 
     model.repo.clean_db = clean_db  # type: ignore[method-assign]
+    model.repo.delete_all = delete_all  # type: ignore[method-assign]
     search_backend.install_session_listeners()
     _installed = True
     log.debug("embedded PostgreSQL search installed in %d modules", len(_patched_modules))
@@ -126,8 +135,9 @@ def uninstall() -> None:
     _patched_modules.clear()
     search.check_solr_schema_version = _originals["check_solr_schema_version"]
     search.check = _originals["check"]
-    if "clean_db" in model.repo.__dict__:
-        del model.repo.__dict__["clean_db"]
+    for method in ("clean_db", "delete_all"):
+        if method in model.repo.__dict__:
+            del model.repo.__dict__[method]
     search_backend.remove_session_listeners()
     _installed = False
 

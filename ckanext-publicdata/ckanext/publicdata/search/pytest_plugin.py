@@ -8,9 +8,32 @@ unloads it until the run ends.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+
+_DESELECT_LINE = re.compile(r"^- `(ckan/tests/[^`]+)`")
+
+
+def pytest_addoption(parser: Any) -> None:
+    parser.addoption(
+        "--publicdata-deselect-list", action="store", default=None,
+        help="Markdown file whose lines '- `ckan/tests/...::test` — reason' name tests to deselect "
+             "(exact node ids, unlike --deselect which matches prefixes).",
+    )
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    path = config.getoption("--publicdata-deselect-list")
+    if not path:
+        return
+    with open(path, encoding="utf-8") as listing:
+        wanted = {m.group(1) for m in map(_DESELECT_LINE.match, listing) if m}
+    deselected = [item for item in items if item.nodeid in wanted]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item.nodeid not in wanted]
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -194,3 +194,9 @@ def publicdata_dataset_citation(context: dict[str, Any], data_dict: dict[str, An
     tk.check_access("publicdata_dataset_citation", context, data)
     pkg_dict = tk.get_action("package_show")(context, {"id": data["id"]})
     return build_citation(pkg_dict)
+
+
+from ckanext.publicdata.catalog.logic import publication_action as _publication  # noqa: E402
+from ckanext.publicdata.catalog.logic.publication_action import *  # noqa: E402,F401,F403
+
+__all__ += _publication.__all__

@@ -45,3 +45,9 @@ def publicdata_open_attribute_change_reject(context: dict[str, Any], data_dict: 
 def publicdata_dataset_citation(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """Whoever may see the dataset."""
     return authz.is_authorized("package_show", context, {"id": data_dict.get("id")})
+
+
+from ckanext.publicdata.catalog.logic import publication_auth as _publication  # noqa: E402
+from ckanext.publicdata.catalog.logic.publication_auth import *  # noqa: E402,F401,F403
+
+__all__ += _publication.__all__

@@ -29,6 +29,7 @@ from ckanext.publicdata.catalog.publication import (
     CAUSE_OPEN_ATTRIBUTE,
     CONTEXT_PUBLISHING,
     is_trusted_publisher,
+    review_enabled,
 )
 from ckanext.publicdata.catalog.open_attribute import (
     CONDITIONAL,
@@ -381,7 +382,7 @@ def _publication_rules(data: Data, context: dict[str, Any], package: Optional[mo
                        state: dict[str, Any]) -> None:
     """TAX-13: a dataset is private until published; provider staff's new datasets and open-attribute changes
     open a review cycle (recorded by the create/update hooks from ``state["review"]``)."""
-    if context.get(CONTEXT_PUBLISHING):
+    if context.get(CONTEXT_PUBLISHING) or not review_enabled():
         return
     owner_org = data.get(("owner_org",))
     owner_org = None if owner_org is missing else owner_org
