@@ -14,6 +14,10 @@ from ckan.tests import factories, helpers
 
 from ckanext.publicdata.openlist.views import EXPORT_HEADERS
 
+# These tests are about published datasets; publication review (TAX-13, tested in
+# tests/catalog/test_publication_review.py) is off so provider staff's datasets publish at once.
+pytestmark = pytest.mark.ckan_config("ckanext.publicdata.publication_review.enabled", "false")
+
 AUTHORITY = "city-big-data-bureau"  # ckanext.publicdata.authority_organization in config/ckan.ini
 YEAR = 2026
 _numbers = itertools.count(1)

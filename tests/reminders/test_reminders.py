@@ -17,6 +17,10 @@ from ckanext.publicdata.notifications.model import Notification
 from ckanext.publicdata.reminders import service
 from ckanext.publicdata.reminders.model import UpdateReminder
 
+# These tests are about published datasets; publication review (TAX-13, tested in
+# tests/catalog/test_publication_review.py) is off so provider staff's datasets publish at once.
+pytestmark = pytest.mark.ckan_config("ckanext.publicdata.publication_review.enabled", "false")
+
 AUTHORITY = "city-big-data-bureau"  # ckanext.publicdata.authority_organization in config/ckan.ini
 TODAY = datetime.date(2026, 6, 15)
 NOON_IN_CHINA = "2026-06-15 04:00:00"  # UTC; 12:00 in Asia/Shanghai, the same date
