@@ -10,6 +10,7 @@ from ckan.lib.plugins import DefaultPermissionLabels
 
 from ckanext.publicdata.catalog import authority
 from ckanext.publicdata.catalog.citation import build_citation
+from ckanext.publicdata.catalog.values import as_list
 from ckanext.publicdata.catalog.helpers import publicdata_vocabulary_label, publicdata_language_text
 from ckanext.publicdata.catalog import publication
 from ckanext.publicdata.catalog.model import (
@@ -112,28 +113,14 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
     return search_results
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, list):
-        return value
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return [value]
-        return parsed if isinstance(parsed, list) else [parsed]
-    return [value]
-
-
 def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Multi-value fields as lists (so they facet per value); computed read-only fields left out."""
     for field in MULTI_VALUE_FIELDS:
         if field in pkg_dict:
-            pkg_dict[field] = _as_list(pkg_dict[field])
+            pkg_dict[field] = as_list(pkg_dict[field])
         extra_key = f"extras_{field}"
         if extra_key in pkg_dict:
-            pkg_dict[extra_key] = _as_list(pkg_dict[extra_key])
+            pkg_dict[extra_key] = as_list(pkg_dict[extra_key])
     for field in COMPUTED_FIELDS:
         pkg_dict.pop(field, None)
         pkg_dict.pop(f"extras_{field}", None)

@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.publicdata.catalog import authority, publication
 from ckanext.publicdata.catalog.logic import schema
+from ckanext.publicdata.catalog.logic.action import _validate
 from ckanext.publicdata.catalog.model import (
     DECISION_APPROVED,
     DECISION_OVERRIDDEN,
@@ -28,14 +29,6 @@ __all__ = [
     "publicdata_publication_queue",
     "publicdata_publication_list_mine",
 ]
-
-
-def _validate(data_dict: dict[str, Any], input_schema: dict[str, Any],
-              context: dict[str, Any]) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, input_schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _package(package_ref: str) -> model.Package:

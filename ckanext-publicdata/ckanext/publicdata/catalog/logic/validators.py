@@ -10,7 +10,6 @@ read the *submitted* ``open_attribute`` from the data; the dataset-level ``publi
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from typing import Any, Callable, Optional
 
@@ -31,6 +30,7 @@ from ckanext.publicdata.catalog.publication import (
     is_trusted_publisher,
     review_enabled,
 )
+from ckanext.publicdata.catalog.values import as_list
 from ckanext.publicdata.catalog.open_attribute import (
     CONDITIONAL,
     CONTEXT_APPROVED,
@@ -77,21 +77,6 @@ _NAME_MAX = 100
 
 def _empty(value: Any) -> bool:
     return value is missing or value is None or (isinstance(value, str) and not value.strip()) or value == []
-
-
-def _list_value(value: Any) -> list[Any]:
-    """A multiple-choice value as a list, whether still raw (list/str) or already stored as JSON."""
-    if _empty(value):
-        return []
-    if isinstance(value, list):
-        return value
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return [value]
-        return parsed if isinstance(parsed, list) else [parsed]
-    return [value]
 
 
 def _package_being_updated(data: Data, context: dict[str, Any]) -> Optional[model.Package]:
@@ -289,7 +274,7 @@ def publicdata_required_if_conditional(key: Key, data: Data, errors: Errors, con
     """有条件开放 needs at least one open-condition type."""
     if errors.get(key):
         return
-    if _submitted_open_attribute(data) == CONDITIONAL and not _list_value(data.get(key)):
+    if _submitted_open_attribute(data) == CONDITIONAL and not as_list(data.get(key)):
         errors[key].append("有条件开放须选择开放条件类型 / Conditionally open data needs its condition types")
 
 
