@@ -33,7 +33,7 @@ def test_home_dataset_list_and_dataset_page_in_chinese(page, portal_url):
 
     response = page.goto(portal_url + f"/dataset/{dataset['name']}")
     assert response.status == 200
-    assert page.locator("h1").first.inner_text().strip().startswith("滨州市企业登记注册信息")
+    assert page.locator("#content h1").first.inner_text().strip().startswith("滨州市企业登记注册信息")
 
 
 def test_english_is_offered(page, portal_url):
