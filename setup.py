@@ -58,6 +58,9 @@ setup(
             "publicdata = ckanext.publicdata.plugin:PublicdataPlugin",
             "publicdata_search = ckanext.publicdata.plugin:PublicdataSearchPlugin",
             "publicdata_dcat = ckanext.publicdata.catalog.dcat:PublicdataDCATPlugin",
+            "publicdata_access = ckanext.publicdata.access.plugin:PublicdataAccessPlugin",
+            "publicdata_feedback = ckanext.publicdata.feedback.plugin:PublicdataFeedbackPlugin",
+            "publicdata_harvest = ckanext.publicdata.harvest.plugin:PublicdataHarvestPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -1,0 +1,1 @@
+"""Conditional access (有条件开放): applications, use agreements, grants, enforcement and the audit log."""

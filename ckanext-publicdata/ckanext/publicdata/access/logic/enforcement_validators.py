@@ -1,0 +1,4 @@
+"""Validators of the ``publicdata_access`` plugin: enforcement."""
+from __future__ import annotations
+
+__all__: list[str] = []

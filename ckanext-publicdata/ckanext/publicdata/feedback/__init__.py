@@ -1,0 +1,1 @@
+"""Feedback: error reports, objections, rights complaints with suspension, data demands, use results."""

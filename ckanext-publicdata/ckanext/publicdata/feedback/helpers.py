@@ -1,0 +1,9 @@
+"""All template helpers of the ``publicdata_feedback`` plugin, gathered from its parts (listed in each part's ``__all__``)."""
+from __future__ import annotations
+
+from ckanext.publicdata.feedback.ticket_helpers import *  # noqa: F401,F403
+from ckanext.publicdata.feedback.suspension_helpers import *  # noqa: F401,F403
+from ckanext.publicdata.feedback import ticket_helpers as _ticket
+from ckanext.publicdata.feedback import suspension_helpers as _suspension
+
+__all__ = [*_ticket.__all__, *_suspension.__all__]

@@ -1,0 +1,9 @@
+"""All validators of the ``publicdata_feedback`` plugin, gathered from its parts (listed in each part's ``__all__``)."""
+from __future__ import annotations
+
+from ckanext.publicdata.feedback.logic.ticket_validators import *  # noqa: F401,F403
+from ckanext.publicdata.feedback.logic.suspension_validators import *  # noqa: F401,F403
+from ckanext.publicdata.feedback.logic import ticket_validators as _ticket
+from ckanext.publicdata.feedback.logic import suspension_validators as _suspension
+
+__all__ = [*_ticket.__all__, *_suspension.__all__]

@@ -1,0 +1,1 @@
+"""Tables of the publicdata_feedback plugin (prefixed ``publicdata_feedback_``); import every model module here."""

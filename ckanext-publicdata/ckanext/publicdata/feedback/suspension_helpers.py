@@ -1,0 +1,4 @@
+"""Template helpers of the ``publicdata_feedback`` plugin: suspension."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Harvesting agency and county catalogs into the city portal: shared harvest machinery, operator pages, CLI."""

@@ -1,0 +1,9 @@
+"""All click commands of the ``publicdata_harvest`` plugin, gathered from its parts (listed in each part's ``__all__``)."""
+from __future__ import annotations
+
+from ckanext.publicdata.harvest.sources_cli import *  # noqa: F401,F403
+from ckanext.publicdata.harvest.operations_cli import *  # noqa: F401,F403
+from ckanext.publicdata.harvest import sources_cli as _sources
+from ckanext.publicdata.harvest import operations_cli as _operations
+
+__all__ = [*_sources.__all__, *_operations.__all__]
