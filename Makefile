@@ -17,12 +17,13 @@ CONFORMANCE_SUITES := \
 	$(CKAN_TESTS)/cli/test_search_index.py \
 	$(CKAN_TESTS)/lib/dictization/test_model_dictize.py
 
-.PHONY: setup run test test-project conformance bench clean-config help
+.PHONY: setup run test test-project conformance bench i18n clean-config help
 
 help:
 	@echo "make run    set up if needed, then serve the portal on http://127.0.0.1:5000"
 	@echo "make test   set up if needed, then run every test (project tests + CKAN conformance)"
 	@echo "make setup  the idempotent set-up step alone"
+	@echo "make i18n   refresh the translation catalogues from the source (then translate the new msgids)"
 
 setup:
 	@bash scripts/setup.sh
@@ -42,3 +43,7 @@ conformance: setup
 
 bench: setup
 	$(PY) benchmarks/search.py
+
+# re-extract msgids, update zh_Hans_CN and en, fill Chinese from TSV pairs given as I18N_PAIRS, compile
+i18n:
+	$(PY) scripts/i18n_merge.py $(I18N_PAIRS)

@@ -61,6 +61,12 @@ setup(
             "publicdata_access = ckanext.publicdata.access.plugin:PublicdataAccessPlugin",
             "publicdata_feedback = ckanext.publicdata.feedback.plugin:PublicdataFeedbackPlugin",
             "publicdata_harvest = ckanext.publicdata.harvest.plugin:PublicdataHarvestPlugin",
+            "publicdata_node_harvester = ckanext.publicdata.harvest.harvesters.node:PublicdataNodeHarvester",
+            "publicdata_ckan_harvester = ckanext.publicdata.harvest.harvesters.ckan:PublicdataCKANHarvester",
+            "publicdata_catalog_file_harvester = "
+            "ckanext.publicdata.harvest.harvesters.catalog_file:PublicdataCatalogFileHarvester",
+            "publicdata_dcat_harvester = ckanext.publicdata.harvest.harvesters.dcat:PublicdataDCATHarvester",
+            "publicdata_json_harvester = ckanext.publicdata.harvest.harvesters.json_api:PublicdataJSONHarvester",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -1,7 +1,9 @@
 """Browser tests: a live portal process on a free loopback port, driven by Debian's headless Chromium.
 
 The portal process uses the same test configuration (and database) as pytest; tests create their data
-through the action API in the pytest process, commit it, then look at it in the browser.
+through the action API in the pytest process, commit it, then look at it in the browser. It runs on a per-run
+ini that extends the test configuration with ``ckan.site_url = http://127.0.0.1:<port>``, so the redirects CKAN
+sends after a form post (built from ``ckan.site_url``) come back to the live portal.
 """
 from __future__ import annotations
 
@@ -25,6 +27,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+def portal_ini(base_ini: pathlib.Path, port: int, directory: pathlib.Path) -> pathlib.Path:
+    """A per-run ini: the test configuration with ``ckan.site_url`` on the live portal's address.
+
+    ``use = config:`` takes the base ini (absolute path, so the new file may live anywhere); the logging sections
+    are copied because the CLI configures logging from the file it is given.
+    """
+    text = base_ini.read_text(encoding="utf-8")
+    logging_start = text.find("[loggers]")
+    logging_sections = text[logging_start:] if logging_start >= 0 else ""
+    path = directory / f"publicdata-portal-{port}.ini"
+    path.write_text(
+        "[app:main]\n"
+        f"use = config:{base_ini}\n"
+        f"ckan.site_url = http://127.0.0.1:{port}\n\n"
+        + logging_sections,
+        encoding="utf-8",
+    )
+    return path
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -33,11 +55,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def portal_url(pytestconfig: pytest.Config) -> Iterator[str]:
-    """Start `ckan run` on the test configuration; stop it when the session ends."""
-    ini = pathlib.Path(pytestconfig.getoption("ckan_ini")).resolve()
+    """Start `ckan run` on the test configuration (site URL = its own address); stop it when the session ends."""
+    base_ini = pathlib.Path(pytestconfig.getoption("ckan_ini")).resolve()
     port = _free_port()
+    run_directory = pathlib.Path(os.environ.get("TMPDIR", "/tmp"))
+    ini = portal_ini(base_ini, port, run_directory)
     ckan = pathlib.Path(sys.executable).with_name("ckan")
-    log_path = pathlib.Path(os.environ.get("TMPDIR", "/tmp")) / f"publicdata-portal-{port}.log"
+    log_path = run_directory / f"publicdata-portal-{port}.log"
     log = log_path.open("w")
     process = subprocess.Popen(
         [str(ckan), "-c", str(ini), "run", "--host", "127.0.0.1", "--port", str(port), "--disable-reloader"],
@@ -62,6 +86,7 @@ def portal_url(pytestconfig: pytest.Config) -> Iterator[str]:
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+    ini.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -209,7 +209,12 @@ class TestPersonalInformation:
         # the provider sees where on their list
         mine = _action("publicdata_publication_list_mine", "provider_editor")["results"][0]
         assert mine["pii_blocked"] and any("公民身份号码" in line for line in mine["pii_lines"])
-        assert _action("publicdata_publication_queue", "city_admin")["count"] == 0
+        # the authority sees the blocked submission in its queue (it may override), flagged, without approve/return
+        queue = _action("publicdata_publication_queue", "city_admin")
+        assert queue["count"] == 1
+        blocked = queue["results"][0]
+        assert blocked["package_id"] == dataset["id"] and blocked["blocked_submission"] and blocked["pii_blocked"]
+        assert _action("publicdata_publication_queue", "other_county_admin")["count"] == 0
 
     def test_masked_data_clears_the_block(self, city):
         id_number = resident_id_number()

@@ -134,6 +134,12 @@ def open_list_sync(year: int | None) -> None:
     click.echo("{year}: {added} added, {changed} changed, {removed} removed".format(**result))
 
 
+# `ckan publicdata search rebuild [--workers N]` (helper search-speed: the search package's own commands)
+from ckanext.publicdata.search.cli import search as _search_commands  # noqa: E402
+
+publicdata.add_command(_search_commands)
+
+
 def get_commands() -> list[click.Command]:
     return [publicdata]
 

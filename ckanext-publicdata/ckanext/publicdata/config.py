@@ -65,3 +65,29 @@ def reminders_open_attributes() -> list[str]:
     if isinstance(value, str):
         value = value.split()
     return [attribute for attribute in value if attribute]
+
+
+def pii_scan_links() -> bool:
+    """Whether linked http(s) resources are fetched and scanned before publication (SEC-1)."""
+    return tk.asbool(tk.config.get("ckanext.publicdata.pii.scan_links", True))
+
+
+def pii_link_max_bytes() -> int:
+    value = tk.config.get("ckanext.publicdata.pii.link_max_bytes")
+    try:
+        return max(int(value), 1024) if value not in (None, "") else 20 * 1024 * 1024
+    except (TypeError, ValueError):
+        return 20 * 1024 * 1024
+
+
+def pii_link_timeout() -> float:
+    value = tk.config.get("ckanext.publicdata.pii.link_timeout")
+    try:
+        return max(float(value), 1.0) if value not in (None, "") else 10.0
+    except (TypeError, ValueError):
+        return 10.0
+
+
+def pii_link_allow_private() -> bool:
+    """Fetch links to private/loopback addresses too (off: SSRF protection)."""
+    return tk.asbool(tk.config.get("ckanext.publicdata.pii.link_allow_private", False))

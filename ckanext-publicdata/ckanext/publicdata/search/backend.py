@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import json
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from typing import Any, Iterable, Optional
 
@@ -32,7 +34,9 @@ import ckan.model as model
 from ckan.lib.search.common import SearchError, SearchQueryError, solr_datetime_decoder
 
 from ckanext.publicdata.search import query as query_language
-from ckanext.publicdata.search.index_model import SEQUENCE_NAME, TABLE_NAME, ensure_table
+from ckanext.publicdata.search.index_model import (
+    FACET_TERM_SEPARATOR, SEQUENCE_NAME, SUMMARY_TABLE_NAME, TABLE_NAME, ensure_table,
+)
 from ckanext.publicdata.search.query import Fragment
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,19 @@ NOT_IN_DOC = frozenset({"data_dict", "validated_data_dict", "permission_labels",
 NOT_STORED = frozenset({"data_dict", "validated_data_dict", "permission_labels", "text", "urls",
                         "title_string", "_version_"})
 FACET_ARRAY_COLUMNS = ("tags", "groups", "res_format", "permission_labels")
+# array columns whose values are also in facet_terms (permission_labels is not in ``doc``)
+_FACET_TERM_ARRAYS = frozenset({"tags", "groups", "res_format"})
+# keyword fields left out of facet_terms: one value per dataset (ids, names, URLs) or long; faceting on them
+# still works, by expanding ``doc``
+# and fields nobody facets on whose terms would only lengthen every array (facet_terms' cost is per term).
+# Scalar columns among them are faceted from their column.
+FACET_EXCLUDED_FIELDS = frozenset({
+    "id", "index_id", "name", "title_string", "url", "res_url", "download_url", "ckan_url", "license_url",
+    "identifier", "_version_", "site_id", "entity_type", "state", "capacity", "dataset_type", "type",
+    "creator_user_id", "version", "num_resources", "num_tags", "isopen", "private", "license_title",
+    "author_email", "maintainer_email",
+})
+_CONSTANT_SCORE_CLAUSE = re.compile(r"(?<![\w\"])score (?:ASC|DESC), ")
 
 _COMMITTING_KEY = "publicdata_search_committing"
 _WRITTEN_KEY = "publicdata_search_written"
@@ -142,6 +159,12 @@ def _weight_class(field: str) -> Optional[str]:
     return None
 
 
+def is_facet_term_field(field: str) -> bool:
+    """Whether a field's values go into ``facet_terms`` (the same rule fills old tables: index_model)."""
+    return not (field in FACET_EXCLUDED_FIELDS or field in NOT_IN_DOC or field in query_language.DATE_COLUMNS
+                or query_language.is_text_field(field))
+
+
 def document_row(doc: dict[str, Any]) -> dict[str, Any]:
     """The index row for one CKAN document (the dict ``PackageSearchIndex.index_package`` sends)."""
     if not doc.get("index_id"):
@@ -167,6 +190,10 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
                 weighted[weight].extend(token_lists)
             if analysed and key != "text":
                 field_text[key] = tsvector_literal({"D": token_lists})
+    terms = [
+        key + FACET_TERM_SEPARATOR + value
+        for key, values in searchable.items() if is_facet_term_field(key) for value in values
+    ]
     stored = {
         k: (solr_date(v) if query_language.is_date_field(k) else v)
         for k, v in doc.items() if k not in NOT_STORED and v is not None
@@ -196,6 +223,7 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
         "validated_data_dict": _optional_text(doc.get("validated_data_dict")),
         "data_dict": _optional_text(doc.get("data_dict")),
         "tsv": tsvector_literal(weighted),
+        "facet_terms": terms,
     }
 
 
@@ -241,9 +269,10 @@ _ROW_COLUMNS = (
     "index_id", "id", "site_id", "entity_type", "name", "title", "state", "capacity", "dataset_type",
     "owner_org", "organization", "license_id", "tags", "groups", "res_format", "permission_labels",
     "metadata_created", "metadata_modified", "doc", "stored", "field_text", "validated_data_dict", "data_dict",
+    "facet_terms",
 )
 _CASTS = {"doc": "::jsonb", "stored": "::jsonb", "field_text": "::jsonb",
-          "tags": "::text[]", "groups": "::text[]", "res_format": "::text[]", "permission_labels": "::text[]"}
+          "tags": "::text[]", "groups": "::text[]", "facet_terms": "::text[]", "res_format": "::text[]", "permission_labels": "::text[]"}
 _UPSERT_SQL = (
     f"INSERT INTO {TABLE_NAME} ("
     + ", ".join(f'"{c}"' for c in _ROW_COLUMNS)
@@ -255,6 +284,51 @@ _UPSERT_SQL = (
     + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in _ROW_COLUMNS if c != "index_id")
     + ", tsv = EXCLUDED.tsv, seq = EXCLUDED.seq, indexed_ts = EXCLUDED.indexed_ts"
 )
+
+
+_UPSERT_TEMPLATE = (
+    "(" + ", ".join(f"%({c})s{_CASTS.get(c, '')}" for c in _ROW_COLUMNS)
+    + ", %(tsv)s::tsvector, nextval('publicdata_search_index_seq'), now())"
+)
+_UPSERT_VALUES_SQL = (
+    f"INSERT INTO {TABLE_NAME} ("
+    + ", ".join(f'"{c}"' for c in _ROW_COLUMNS)
+    + ", tsv, seq, indexed_ts) VALUES %s"
+    + _UPSERT_SQL[_UPSERT_SQL.index(" ON CONFLICT"):]
+)
+
+
+class _WriteBuffer:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.rows: "OrderedDict[str, dict[str, Any]]" = OrderedDict()
+
+
+_buffers = threading.local()
+
+
+def _write_buffer() -> Optional[_WriteBuffer]:
+    return getattr(_buffers, "current", None)
+
+
+class buffered_writes:
+    """Within this block, index writes without ``commit`` are buffered in this thread and written ``size``
+    at a time (bulk rebuilds); every search, delete, commit and the end of the block write them first.
+    Only for code that owns its transaction (the rebuild command): CKAN's own writes are not buffered."""
+
+    def __init__(self, size: int = 200) -> None:
+        self.size = max(1, size)
+
+    def __enter__(self) -> "buffered_writes":
+        _buffers.current = _WriteBuffer(self.size)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, traceback: Any) -> None:
+        try:
+            if exc_type is None:
+                PostgresSearchConnection().flush()
+        finally:
+            _buffers.current = None
 
 
 # ------------------------------------------------------------------------------------------- results
@@ -444,6 +518,16 @@ class PostgresSearchConnection:
         rows = [document_row(dict(doc)) for doc in docs]
         if not rows:
             return ""
+        buffer = _write_buffer()
+        if buffer is not None and not commit:
+            _mark_written()
+            for row in rows:  # the last version of a document wins, as with one upsert after another
+                buffer.rows.pop(row["index_id"], None)
+                buffer.rows[row["index_id"]] = row
+            if len(buffer.rows) >= buffer.size:
+                self.flush()
+            return f"buffered {len(rows)}"
+        self.flush()
         try:
             _mark_written()
             if len(rows) == 1:
@@ -458,6 +542,7 @@ class PostgresSearchConnection:
     def delete(self, id: Any = None, q: Optional[str] = None, commit: Optional[bool] = None,
                softCommit: bool = False, waitFlush: Any = None, waitSearcher: Any = None,
                handler: str = "update") -> str:
+        self.flush()
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
         if id is not None and q is not None:
@@ -476,8 +561,26 @@ class PostgresSearchConnection:
         self._maybe_commit(bool(commit))
         return "deleted"
 
+    def flush(self) -> int:
+        """Write the rows buffered by :func:`buffered_writes` (one multi-row upsert per page)."""
+        buffer = _write_buffer()
+        if buffer is None or not buffer.rows:
+            return 0
+        rows = list(buffer.rows.values())
+        buffer.rows.clear()
+        cursor = self._cursor()
+        try:
+            psycopg2.extras.execute_values(cursor, _UPSERT_VALUES_SQL, rows, template=_UPSERT_TEMPLATE,
+                                           page_size=100)
+        except psycopg2.Error as error:
+            raise pysolr.SolrError(f"Indexing failed: {error}") from error
+        finally:
+            cursor.close()
+        return len(rows)
+
     def commit(self, softCommit: bool = False, waitFlush: Any = None, waitSearcher: Any = None,
                expungeDeletes: Any = None, handler: str = "update") -> str:
+        self.flush()
         self._maybe_commit(True)
         return "committed"
 
@@ -499,6 +602,7 @@ class PostgresSearchConnection:
 
     # -- searching ----------------------------------------------------------------------------
     def search(self, q: Optional[str] = None, search_handler: Optional[str] = None, **params: Any) -> Results:
+        self.flush()
         try:
             plan = SearchPlan.build(q, params)
         except query_language.QuerySyntaxError as error:
@@ -508,23 +612,40 @@ class PostgresSearchConnection:
             raise
         sql, sql_params = plan.sql()
         cache_key: Optional[tuple[Any, ...]] = None
+        generation: Optional[int] = None
         if not _written_in_this_transaction():
             generation = self._fetch_one(f"SELECT last_value FROM {SEQUENCE_NAME}", ())[0]
             cache_key = (generation, sql, repr(sql_params))
             cached = result_cache.get(cache_key)
             if cached is not None:
                 return self._results(plan, cached)
+        summary_key = plan.summary_key() if generation is not None else None
+        row: Any = None
+        if summary_key is not None:
+            summary = self._fetch_one(
+                f"SELECT total, facets FROM {SUMMARY_TABLE_NAME} WHERE key = %s AND generation = %s",
+                (summary_key, generation))
+            if summary is not None:
+                page = self._run_search(*plan.sql(with_summary=False))
+                row = (summary[0], page[1], summary[1])
+        if row is None:
+            started = time.perf_counter()
+            row = self._run_search(sql, sql_params)
+            if summary_key is not None:
+                _store_summary(summary_key, int(generation or 0), row, (time.perf_counter() - started) * 1000)
+        if cache_key is not None:
+            result_cache.put(cache_key, row)
+        return self._results(plan, row)
+
+    def _run_search(self, sql: str, sql_params: tuple[Any, ...]) -> Any:
         try:
-            row = self._fetch_one(sql, sql_params)
+            return self._fetch_one(sql, sql_params)
         except psycopg2.DataError as error:
             raise SearchQueryError(f"Invalid search query: {error}".strip())
         except psycopg2.ProgrammingError as error:
             if "tsquery" in str(error):
                 raise SearchQueryError(f"Invalid search query: {error}".strip())
             raise pysolr.SolrError(f"Search failed: {error}") from error
-        if cache_key is not None:
-            result_cache.put(cache_key, row)
-        return self._results(plan, row)
 
     def _results(self, plan: "SearchPlan", row: Any) -> Results:
         total, docs, facets = row
@@ -543,6 +664,31 @@ class PostgresSearchConnection:
 
     def __repr__(self) -> str:
         return f"<PostgresSearchConnection {TABLE_NAME}>"
+
+
+def _store_summary(key: str, generation: int, row: Any, computed_ms: float) -> None:
+    """Share a computed total + facet counts with every process, for this index generation.
+
+    On its own short autocommit transaction (never holding locks in the caller's), replacing the entry of
+    an older generation; entries of older generations are dropped (no reader can use them any more).
+    A failure only costs the next search a recomputation.
+    """
+    try:
+        with model.meta.engine.begin() as connection:
+            # never wait for a transaction that holds the entry (it may be the caller's own session's)
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
+            connection.exec_driver_sql(
+                f"INSERT INTO {SUMMARY_TABLE_NAME} (key, generation, total, facets, computed_ms, computed_at) "
+                "VALUES (%s, %s, %s, %s::json, %s, now()) ON CONFLICT (key) DO UPDATE SET "
+                "generation = EXCLUDED.generation, total = EXCLUDED.total, facets = EXCLUDED.facets, "
+                "computed_ms = EXCLUDED.computed_ms, computed_at = EXCLUDED.computed_at "
+                f"WHERE {SUMMARY_TABLE_NAME}.generation < EXCLUDED.generation",
+                (key, generation, int(row[0] or 0), json.dumps(row[2], ensure_ascii=False), computed_ms),
+            )
+            connection.exec_driver_sql(
+                f"DELETE FROM {SUMMARY_TABLE_NAME} WHERE generation < %s", (generation,))
+    except Exception as error:  # noqa: BLE001 - a cache: never fail the search for it
+        log.warning("could not store a search summary: %s", error)
 
 
 def _html_page_request() -> bool:
@@ -684,55 +830,142 @@ class SearchPlan:
             return "'{}'::jsonb"
         return " || ".join(parts)
 
-    def sql(self) -> tuple[str, tuple[Any, ...]]:
-        """``WITH hits AS (filtered set) SELECT count, page documents, facet counts`` — one round trip."""
+    def _order_sql(self) -> str:
+        """The ORDER BY; without free text every score is the same, so score clauses are dropped (which
+        lets ``metadata_modified desc`` use its index instead of sorting the filtered set)."""
+        if self.rank_expression:
+            return self.order.sql
+        return _CONSTANT_SCORE_CLAUSE.sub("", self.order.sql)
+
+    def summary_key(self) -> Optional[str]:
+        """The key of this search's shared summary (total + facet counts, if asked for), for searches
+        without free text; None when the summary does not apply."""
+        if self.rank_expression:
+            return None
         where = self._where()
-        needs_score = self.order.uses_score or "score" in self.fields
-        score = self._score() if needs_score else Fragment("1.0::real")
-        hit_columns = _unique(['"index_id"'] + [f'"{c}"' for c in self.order.columns] + self._facet_columns())
-        hits_sql = f"SELECT {', '.join(hit_columns)}, {score.sql} AS score FROM {TABLE_NAME} WHERE {where.sql}"
-        params: list[Any] = [*score.params, *where.params]
-        if self.rows == 0:
-            docs_sql = "'[]'::json"
+        facets_sql, facet_params = self._facets_sql(self._facet_routes())
+        text = json.dumps([where.sql, repr(where.params), facets_sql, repr(facet_params)], ensure_ascii=False)
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def sql(self, with_summary: bool = True) -> tuple[str, tuple[Any, ...]]:
+        """Count, page documents and facet counts in one statement (one round trip).
+
+        Free text: the filtered set with its score is materialised once (``hits``) and count, page and
+        facets read it. Without free text the count and the page read the table directly (the page as
+        ``ORDER BY … LIMIT`` on an index) and only facets, if asked for, materialise the filtered set.
+        """
+        where = self._where()
+        ranked = bool(self.rank_expression)
+        score = self._score() if ranked else Fragment("1.0::real")
+        order_sql = self._order_sql()
+        facet_routes = self._facet_routes() if with_summary else {}
+        use_hits = ranked or bool(facet_routes)
+        parts: list[str] = []
+        params: list[Any] = []
+        with_clauses: list[str] = []
+        if use_hits:
+            hit_columns = _unique(['"index_id"'] + [f'"{c}"' for c in self.order.columns]
+                                  + [f'"{c}"' for c in self._facet_columns(facet_routes)])
+            with_clauses.append(
+                f"hits AS MATERIALIZED (SELECT {', '.join(hit_columns)}, {score.sql} AS score "
+                f"FROM {TABLE_NAME} WHERE {where.sql})")
+            params.extend(score.params)
+            params.extend(where.params)
+            terms_cte, terms_params = self._facet_terms_cte(facet_routes)
+            if terms_cte:
+                with_clauses.append(terms_cte)
+                params.extend(terms_params)
+        if not with_summary:
+            parts.append("NULL::bigint")
+        elif use_hits:
+            parts.append("(SELECT count(*) FROM hits)")
         else:
-            order = self.order
-            docs_sql = (
+            parts.append(f"(SELECT count(*) FROM {TABLE_NAME} WHERE {where.sql})")
+            params.extend(where.params)
+        if self.rows == 0:
+            parts.append("'[]'::json")
+        else:
+            if ranked:
+                source = f"SELECT index_id, score FROM hits ORDER BY {order_sql}"
+                source_params: list[Any] = list(self.order.params)
+            else:
+                source = (f"SELECT index_id, 1.0::real AS score FROM {TABLE_NAME} WHERE {where.sql} "
+                          f"ORDER BY {order_sql}")
+                source_params = [*where.params, *self.order.params]
+            parts.append(
                 f"(SELECT coalesce(json_agg({self._document()} ORDER BY page.position), '[]'::json) FROM ("
-                f"SELECT index_id, score, row_number() OVER (ORDER BY {order.sql}) AS position FROM hits "
-                f"ORDER BY {order.sql} LIMIT {int(self.rows)} OFFSET {int(self.start)}"
+                f"SELECT index_id, score, row_number() OVER () AS position FROM ("
+                f"{source} LIMIT {int(self.rows)} OFFSET {int(self.start)}) ordered"
                 f") page JOIN {TABLE_NAME} i USING (index_id))"
             )
-            params.extend(order.params)
-            params.extend(order.params)
-        facets_sql, facet_params = self._facets_sql()
+            params.extend(source_params)
+        facets_sql, facet_params = self._facets_sql(facet_routes)
+        parts.append(facets_sql)
         params.extend(facet_params)
-        sql = f"WITH hits AS MATERIALIZED ({hits_sql}) SELECT (SELECT count(*) FROM hits), {docs_sql}, {facets_sql}"
-        return sql, tuple(params)
+        prefix = ("WITH " + ", ".join(with_clauses) + " ") if with_clauses else ""
+        return prefix + "SELECT " + ", ".join(parts), tuple(params)
 
-    def _facet_columns(self) -> list[str]:
-        columns: list[str] = []
+    def _facet_routes(self) -> dict[str, str]:
+        """How each facet field is counted: ``terms`` (the narrow facet_terms array), ``column`` (a
+        scalar/array column), ``date`` or ``doc`` (the wide jsonb, for fields facet_terms leaves out)."""
+        routes: dict[str, str] = {}
         for field in self.facet_fields if self.facet else []:
-            if (field in query_language.SCALAR_COLUMNS or field in FACET_ARRAY_COLUMNS
-                    or field in query_language.DATE_COLUMNS):
-                columns.append(f'"{field}"')
+            if field in query_language.DATE_COLUMNS:
+                routes[field] = "date"
+            elif field in FACET_ARRAY_COLUMNS and field not in _FACET_TERM_ARRAYS:
+                routes[field] = "column"
+            elif is_facet_term_field(field):
+                routes[field] = "terms"
+            elif field in query_language.SCALAR_COLUMNS:
+                routes[field] = "column"
+            else:
+                routes[field] = "doc"
+        return routes
+
+    def _facet_columns(self, routes: dict[str, str]) -> list[str]:
+        columns: list[str] = []
+        for field, route in routes.items():
+            if route in ("column", "date"):
+                columns.append(field)
+            elif route == "terms":
+                columns.append("facet_terms")
             else:
                 columns.append("doc")
         return columns
 
-    def _facets_sql(self) -> tuple[str, list[Any]]:
-        if not self.facet or not self.facet_fields:
+    @staticmethod
+    def _facet_terms_cte(routes: dict[str, str]) -> tuple[str, list[Any]]:
+        prefixes = [field + FACET_TERM_SEPARATOR for field, route in routes.items() if route == "terms"]
+        if not prefixes:
+            return "", []
+        return ("term_counts AS MATERIALIZED (SELECT t, count(*) AS c FROM hits h, unnest(h.facet_terms) t "
+                "WHERE t ^@ ANY(%s::text[]) GROUP BY t)"), [prefixes]
+
+    def _facets_sql(self, routes: dict[str, str]) -> tuple[str, list[Any]]:
+        if not routes:
             return "NULL::json", []
         entries: list[str] = []
         params: list[Any] = []
-        for field in self.facet_fields:
+        for field, route in routes.items():
             limit = self.facet_limits.get(field, self.facet_limit)
             mincount = max(self.facet_mincounts.get(field, self.facet_mincount), 1)
+            limit_sql = "" if limit < 0 else f" LIMIT {int(limit)}"
+            by_index = self.facet_sort.get(field) == "index"
             params.append(field)
-            if field in query_language.SCALAR_COLUMNS:
-                values_sql = f'SELECT h."{field}" AS v FROM hits h WHERE h."{field}" IS NOT NULL'
-            elif field in FACET_ARRAY_COLUMNS:
+            if route == "terms":
+                order = 'v COLLATE "C"' if by_index else 'c DESC, v COLLATE "C"'
+                entries.append(
+                    f"%s, (SELECT coalesce(json_agg(json_build_array(f.v, f.c)), '[]'::json) FROM ("
+                    f"SELECT v, c FROM (SELECT substr(t, {len(field) + 2}) AS v, c FROM term_counts "
+                    f"WHERE t ^@ %s AND c >= {int(mincount)}) s ORDER BY {order}{limit_sql}) f)"
+                )
+                params.append(field + FACET_TERM_SEPARATOR)
+                continue
+            if route == "column" and field in FACET_ARRAY_COLUMNS:
                 values_sql = f'SELECT e.v FROM hits h, unnest(h."{field}") AS e(v)'
-            elif field in query_language.DATE_COLUMNS:
+            elif route == "column":
+                values_sql = f'SELECT h."{field}" AS v FROM hits h WHERE h."{field}" IS NOT NULL'
+            elif route == "date":
                 values_sql = (
                     f"SELECT to_char(h.\"{field}\", 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS v FROM hits h "
                     f'WHERE h."{field}" IS NOT NULL'
@@ -740,8 +973,7 @@ class SearchPlan:
             else:
                 values_sql = "SELECT e.v FROM hits h, jsonb_array_elements_text(h.doc -> %s) AS e(v)"
                 params.append(field)
-            order = 'v COLLATE "C"' if self.facet_sort.get(field) == "index" else 'count(*) DESC, v COLLATE "C"'
-            limit_sql = "" if limit < 0 else f" LIMIT {int(limit)}"
+            order = 'v COLLATE "C"' if by_index else 'count(*) DESC, v COLLATE "C"'
             entries.append(
                 f"%s, (SELECT coalesce(json_agg(json_build_array(f.v, f.c)), '[]'::json) FROM ("
                 f"SELECT v, count(*) AS c FROM ({values_sql}) x GROUP BY v HAVING count(*) >= {int(mincount)} "

@@ -205,6 +205,7 @@ class _SegmenterCache:
         self._checked_at = 0.0
         self._segmenter: Optional[rjieba.Jieba] = None
         self._override: Optional[str] = None
+        self.version = 0
 
     def get(self) -> rjieba.Jieba:
         now = time.monotonic()
@@ -212,7 +213,10 @@ class _SegmenterCache:
             return self._segmenter
         with self._lock:
             path = self._override if self._override is not None else _configured_user_dictionary()
-            self._segmenter = _build_segmenter(*_file_signature(path))
+            built = _build_segmenter(*_file_signature(path))
+            if built is not self._segmenter:
+                self.version += 1  # another dictionary: analysed queries cached before are stale
+            self._segmenter = built
             self._checked_at = now
             return self._segmenter
 
@@ -229,6 +233,13 @@ _segmenters = _SegmenterCache()
 def segmenter() -> rjieba.Jieba:
     """The rjieba segmenter with the built-in and the configured user dictionary (cached)."""
     return _segmenters.get()
+
+
+def dictionary_version() -> int:
+    """A number that changes whenever the dictionaries in use change (a user dictionary edited, another one
+    configured, :func:`reload_dictionaries`): caches of analysed queries key on it."""
+    segmenter()
+    return _segmenters.version
 
 
 def use_user_dictionary(path: Optional[str]) -> None:

@@ -146,8 +146,19 @@ def analyzer() -> Any:
     return _analyzer
 
 
-@lru_cache(maxsize=4096)
+def dictionary_version() -> int:
+    """The analyser's dictionary version (0 for the fallback): part of every cache key of analysed text,
+    so editing the user dictionary takes effect without a restart."""
+    version = getattr(analyzer(), "dictionary_version", None)
+    return version() if version is not None else 0
+
+
 def text_tsquery(text: str) -> Optional[str]:
+    return _text_tsquery(text, dictionary_version())
+
+
+@lru_cache(maxsize=4096)
+def _text_tsquery(text: str, dictionary: int) -> Optional[str]:
     return analyzer().query_tsquery(text)
 
 
@@ -155,8 +166,12 @@ _HAS_CJK = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000
 _PLAIN_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
 
-@lru_cache(maxsize=4096)
 def phrase_tsquery(text: str) -> Optional[str]:
+    return _phrase_tsquery(text, dictionary_version())
+
+
+@lru_cache(maxsize=4096)
+def _phrase_tsquery(text: str, dictionary: int) -> Optional[str]:
     """A quoted phrase: its words adjacent and in order (``'a' <-> 'b'``).
 
     Chinese phrases are already matched contiguously by the analyser's bigram chains, and text whose
@@ -590,8 +605,12 @@ def _add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
 _DISMAX_TERM = re.compile(r'([+-]?)("([^"]*)"|\S+)')
 
 
-@lru_cache(maxsize=2048)
 def dismax_match(query: str) -> tuple[Fragment, Optional[str]]:
+    return _dismax_match(query, dictionary_version())
+
+
+@lru_cache(maxsize=2048)
+def _dismax_match(query: str, dictionary: int) -> tuple[Fragment, Optional[str]]:
     """Free text (no field): every term must match the weighted vector; ``-term`` excludes.
 
     Returns the condition and the tsquery expression used for ranking (None when nothing ranks).

@@ -200,3 +200,13 @@ from ckanext.publicdata.catalog.logic import publication_action as _publication 
 from ckanext.publicdata.catalog.logic.publication_action import *  # noqa: E402,F401,F403
 
 __all__ += _publication.__all__
+
+from ckanext.publicdata.catalog.logic import catalog_change_action as _catalog_change  # noqa: E402
+from ckanext.publicdata.catalog.logic.catalog_change_action import *  # noqa: E402,F401,F403
+
+__all__ += _catalog_change.__all__
+
+from ckanext.publicdata.catalog.logic import form_action as _form  # noqa: E402
+from ckanext.publicdata.catalog.logic.form_action import *  # noqa: E402,F401,F403
+
+__all__ += _form.__all__

@@ -51,3 +51,8 @@ from ckanext.publicdata.catalog.logic import publication_auth as _publication  #
 from ckanext.publicdata.catalog.logic.publication_auth import *  # noqa: E402,F401,F403
 
 __all__ += _publication.__all__
+
+from ckanext.publicdata.catalog.logic import catalog_change_auth as _catalog_change  # noqa: E402
+from ckanext.publicdata.catalog.logic.catalog_change_auth import *  # noqa: E402,F401,F403
+
+__all__ += _catalog_change.__all__

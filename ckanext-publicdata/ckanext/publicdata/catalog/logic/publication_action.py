@@ -83,6 +83,9 @@ def _describe(cycle: PublicationReview, package: Optional[model.Package] = None)
         result["overdue"] = False
     result["pii_blocked"] = publication.report_blocks(cycle.report())
     result["pii_lines"] = publication.report_lines(cycle.report())
+    result["not_scanned_lines"] = publication.skipped_lines(cycle.report())
+    # a submission the personal-information scan refused: waits for masked data, or the authority's override
+    result["blocked_submission"] = cycle.status != PUBLICATION_SUBMITTED and result["pii_blocked"]
     return result
 
 
@@ -212,7 +215,7 @@ def publicdata_publication_return(context: dict[str, Any], data_dict: dict[str, 
 def publicdata_publication_override(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """Publish a dataset despite personal-information hits, recording why (the authority's decision, SEC-1).
 
-    Accepted for any unpublished dataset (a submission blocked by the scan never reaches the queue).
+    Accepted for any unpublished dataset: a submission blocked by the scan is listed in the queue for this.
 
     :param id: the id or name of the dataset
     :type id: string
@@ -234,7 +237,8 @@ def publicdata_publication_override(context: dict[str, Any], data_dict: dict[str
 
 @tk.side_effect_free
 def publicdata_publication_queue(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """The datasets waiting for the caller's review, oldest first, with their due dates.
+    """The datasets waiting for the caller's review, oldest first, with their due dates; then the submissions the
+    personal-information scan refused (``blocked_submission``), which the authority may override (SEC-1).
 
     The due date is the submission date plus ``ckanext.publicdata.publication_review_workdays`` working days
     (BZ-R 10 sets no figure; default 5). The city authority sees every agency's, a county bureau its agencies'.
@@ -252,12 +256,31 @@ def publicdata_publication_queue(context: dict[str, Any], data_dict: dict[str, A
     query = model.Session.query(PublicationReview).filter(PublicationReview.status == PUBLICATION_SUBMITTED)
     if supervised is not None:
         query = query.filter(PublicationReview.owner_org.in_(supervised or {""}))
-    count = query.count()
+    submitted = query.order_by(PublicationReview.submitted_at.asc()).all()
+    rows = submitted + _blocked_submissions(supervised)
     limit = min(int(data["limit"]), 500)
-    rows = (query.order_by(PublicationReview.submitted_at.asc())
-            .offset(int(data["offset"])).limit(limit).all())
-    return {"count": count, "review_workdays": publication.review_workdays(),
-            "results": [_describe(row) for row in rows]}
+    page = rows[int(data["offset"]):int(data["offset"]) + limit]
+    return {"count": len(rows), "review_workdays": publication.review_workdays(),
+            "results": [_describe(row) for row in page]}
+
+
+def _blocked_submissions(supervised: Optional[set[str]]) -> list[PublicationReview]:
+    """Unpublished datasets whose submission the personal-information scan refused (their current cycle is a
+    draft or a returned one carrying a blocking report): the authority sees them, and may override (SEC-1)."""
+    query = (model.Session.query(PublicationReview)
+             .filter(PublicationReview.status.in_(("draft", PUBLICATION_RETURNED)))
+             .filter(PublicationReview.pii_report.isnot(None)))
+    if supervised is not None:
+        query = query.filter(PublicationReview.owner_org.in_(supervised or {""}))
+    blocked = []
+    for cycle in query.order_by(PublicationReview.created.asc()):
+        current = PublicationReview.current(cycle.package_id)
+        package = model.Package.get(cycle.package_id)
+        if (current is None or current.id != cycle.id or package is None or package.state == "deleted"
+                or not publication.report_blocks(cycle.report())):
+            continue
+        blocked.append(cycle)
+    return blocked
 
 
 @tk.side_effect_free

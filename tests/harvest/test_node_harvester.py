@@ -1,0 +1,64 @@
+"""A county node running this extension, harvested from a live second portal on 127.0.0.1 (HARV-1, HARV-2)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.harvest.conftest import taxonomy_dataset
+from tests.harvest.sources_setup import (
+    create_source,
+    datasets_with_identifier,
+    gather_errors,
+    portal_setup,
+    report_statuses,
+    run_job,
+    show,
+)
+
+pytestmark = [
+    pytest.mark.usefixtures("with_plugins", "clean_db"),
+    pytest.mark.ckan_config("ckanext.publicdata.publication_review.enabled", "true"),
+]
+
+TAXONOMY_FIELDS = (
+    "title", "identifier", "notes", "open_attribute", "share_attribute", "share_method", "theme",
+    "priority_domains", "security_level", "update_frequency", "open_method", "release_date", "data_updated",
+    "spatial_coverage", "contact_name", "contact_phone", "contact_email",
+)
+
+
+def test_node_datasets_arrive_losslessly_and_conditional_urls_stay_hidden(source_portal):
+    portal = portal_setup()
+    org = source_portal.ensure_organization()
+    stored = source_portal.load_datasets(2, identifier_prefix="37160200-0009-2025")
+    conditional = source_portal.action("package_create", **taxonomy_dataset(
+        org["id"], 900001, identifier_prefix="37160200-0009-2025", open_attribute="conditional",
+        open_conditions=["application_scenario"], open_conditions_text="申请人须说明应用场景。",
+        resources=[{"name": "受限数据.csv", "url": "http://secret.example.cn/restricted.csv", "format": "CSV",
+                    "access_method": "download"}]))
+
+    source = create_source("node", source_portal.url, {"trusted": True})  # no token: what the public sees
+    job, results = run_job(source)
+
+    assert gather_errors(job) == []
+    mine = {d["identifier"] for d in stored} | {conditional["identifier"]}
+    harvested = {r["dataset"]["identifier"] for r in results.values() if r.get("dataset")}
+    assert mine <= harvested
+    for remote in stored:
+        local = show(datasets_with_identifier(remote["identifier"])[0].id)
+        for name in TAXONOMY_FIELDS:
+            assert local.get(name) == remote.get(name), name
+        assert [(i["field_name"], i.get("field_type")) for i in local["data_items"]] == [
+            (i["field_name"], i.get("field_type")) for i in remote["data_items"]]
+        assert local["owner_org"] == portal["orgs"]["market"]["id"]  # same organization name on both sides
+        assert local["resources"][0]["url"] == remote["resources"][0]["url"]
+
+    local_conditional = show(datasets_with_identifier(conditional["identifier"])[0].id)
+    assert local_conditional["open_attribute"] == "conditional"
+    remote_view = source_portal.action("package_show", id=conditional["id"])
+    if not remote_view["resources"][0].get("url"):  # the node hides it (access enforcement on the node)
+        assert all(not r.get("url") for r in local_conditional["resources"])
+        assert "secret.example.cn" not in repr(local_conditional)
+
+    _job, again = run_job(source)  # nothing changed on the node
+    assert {status for guid, status in report_statuses(again).items()
+            if guid in {r["obj_id"] and g for g, r in results.items()}} <= {"not modified"}
