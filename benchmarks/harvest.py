@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 import uuid
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -257,6 +257,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--n", type=int, default=10000, help="datasets at the source (default 10000)")
     parser.add_argument("--fetch-consumers", type=int, default=2, help="fetch consumer processes (default 2)")
     parser.add_argument("--max-minutes", type=float, default=120, help="give up a harvest after this long")
+    parser.add_argument("--warmup", type=float, default=30, help="seconds for the consumers to start (default 30)")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     result_path = RESULTS / f"harvest-{args.n}.json"
@@ -286,6 +287,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             source_id = prepare_target(ini, portal.url)
         consumers = [Consumer(ini, "gather", 1, workdir)]
         consumers += [Consumer(ini, "fetch", i + 1, workdir) for i in range(args.fetch_consumers)]
+        time.sleep(args.warmup)  # the consumers' start-up (loading CKAN) is not harvesting time
         try:
             log("first harvest")
             results["first_harvest"] = harvest(app, source_id, consumers, args.max_minutes)

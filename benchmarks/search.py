@@ -443,16 +443,20 @@ def measure_write_delay(samples: int) -> dict[str, Any]:
 def measure_http(n: int, rate: float, duration: float) -> dict[str, Any]:
     port = free_port()
     log(f"starting ckan run on 127.0.0.1:{port}")
+    # the server's log goes to a file: a pipe nobody reads would fill up and stall the server, and the
+    # log is where the cause of any 5xx is
+    server_log_path = RESULTS.parent / "http-server.log"
+    server_log = open(server_log_path, "wb")
     server = subprocess.Popen(
         [str(CKAN), "-c", str(BENCH_INI), "run", "-H", "127.0.0.1", "-p", str(port), "-r", "-t"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=server_log, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
         while True:  # bounded wait for the server
             if server.poll() is not None:
-                raise SystemExit(f"ckan run exited: {server.stderr.read().decode()[-2000:]}")
+                raise SystemExit(f"ckan run exited: {server_log_path.read_text(errors='replace')[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{base}/api/3/action/status_show", timeout=5) as response:
                     if response.status == 200:
@@ -509,7 +513,8 @@ def measure_http(n: int, rate: float, duration: float) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=20)
-        log("server stopped")
+        server_log.close()
+        log(f"server stopped (its log: {server_log_path})")
 
 
 def database_sizes() -> dict[str, Any]:

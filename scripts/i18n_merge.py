@@ -43,7 +43,7 @@ def read_pairs(paths: list[pathlib.Path]) -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     pot = I18N / f"{DOMAIN}.pot"
-    subprocess.run([str(PYBABEL), "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "--sort-output",
+    subprocess.run([str(PYBABEL), "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-k", "_n", "-k", "_translate", "-k", "_translated", "--sort-output",
                     "-o", str(pot), str(ROOT / "ckanext-publicdata")], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     for locale in ("zh_Hans_CN", "en"):

@@ -47,12 +47,25 @@ def _empty_append_only_audit_log() -> None:
     model.Session.commit()
 
 
+# plugins whose migrations have run since CKAN last dropped the tables (in this test process)
+_migrated_plugins: set[str] = set()
+
+
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
-    """CKAN's clean_db drops every table and re-creates only the core ones; re-apply the migrations of
-    every loaded plugin that has some (activity, harvest, publicdata, …)."""
+    """CKAN's clean_db: the first time in a process it drops every table and re-creates only the core ones;
+    afterwards it deletes the rows of every table it knows and keeps the tables. Re-apply the migrations of
+    every loaded plugin that has some (activity, harvest, publicdata, …) after a drop, and of any plugin
+    loaded since — not before every test: alembic's start-up for each plugin is most of a test's set-up."""
+    import ckan.model as model
+
     _empty_append_only_audit_log()
+    if not model.repo.tables_created_and_initialised:
+        _migrated_plugins.clear()  # reset_db is about to drop every table, plugin tables included
     reset_db()
-    _drop_orphan_enum_types()
-    for name in _plugins_with_migrations():
-        migrate_db_for(name)
+    pending = [name for name in _plugins_with_migrations() if name not in _migrated_plugins]
+    if pending:
+        _drop_orphan_enum_types()
+        for name in pending:
+            migrate_db_for(name)
+            _migrated_plugins.add(name)

@@ -66,6 +66,14 @@ def test_full_path_submit_accept_approve_sign_opens_access(world):
     assert actions == ["create", "submit", "accept", "approve", "sign"]
     assert [event["actor_name"] for event in shown["events"]] == [
         "applicant", "applicant", "county_admin", "provider_editor", "applicant"]
+    # every decision is in the access audit log (ACC-10), with who made it
+    from ckanext.publicdata.access.model.audit import AuditEvent
+
+    logged = [(row.event, row.user_id) for row in model.Session.query(AuditEvent)
+              .filter(AuditEvent.object_id == request["id"]).order_by(AuditEvent.seq)]
+    users = {name: model.User.get(name).id for name in ("applicant", "county_admin", "provider_editor")}
+    assert logged == [("application_submitted", users["applicant"]), ("application_accepted", users["county_admin"]),
+                      ("application_approved", users["provider_editor"]), ("agreement_signed", users["applicant"])]
     # the authority is told the agreement is signed (ACC-6: 告知本级主管部门), and so is the provider
     assert _notified("city_admin", "access_agreement_signed")
     assert _notified("county_admin", "access_agreement_signed")

@@ -149,3 +149,28 @@ class TestDeadlinesThroughTheWorkflow:
             assert {item["id"] for item in county} == {early["id"], middle["id"]}
             with pytest.raises(tk.NotAuthorized):
                 _call("publicdata_access_request_list", "", role="review")
+
+
+@pytest.mark.usefixtures("purge_audit_log", "with_plugins", "clean_db")
+def test_the_daily_reminder_tells_the_reviewers_of_overdue_applications(cli):
+    import ckan.model as model
+
+    from ckanext.publicdata.access.workflow_cli import publicdata_access
+    from ckanext.publicdata.notifications.model import Notification
+
+    built = setup.hierarchy()
+    dataset = setup.conditional_dataset(built["orgs"]["agency"]["id"])
+    setup.verify("applicant")
+    with freeze_time(_noon("2026-09-30")):
+        _call("publicdata_access_request_create", "applicant", submit=True,
+              **setup.application_fields(dataset["id"]))
+    with freeze_time(_noon("2026-10-13")):  # the due day: nothing yet
+        result = cli.invoke(publicdata_access, ["remind"])
+        assert result.exit_code == 0 and result.output.startswith("0 overdue applications")
+    with freeze_time(_noon("2026-10-14")):
+        result = cli.invoke(publicdata_access, ["remind"])
+        assert result.exit_code == 0 and result.output.startswith("1 overdue applications")
+    county = model.User.get("county_admin")
+    assert model.Session.query(Notification).filter_by(user_id=county.id, kind="access_request_overdue").count() == 1
+    provider = model.User.get("provider_admin")
+    assert model.Session.query(Notification).filter_by(user_id=provider.id, kind="access_request_overdue").count() == 0

@@ -53,6 +53,8 @@ def test_apply_form_submits_and_the_request_page_shows_the_record(app, world):
     assert response.status_code == 302
     request = model.Session.query(AccessRequest).one()
     assert request.status == "submitted" and request.condition_responses["data_security"]
+    dataset_page = app.get(tk.url_for("dataset.read", id=world["dataset"]["name"]), headers=headers)
+    assert 'publicdata-access-my-request" data-status="submitted"' in dataset_page.get_data(as_text=True)
     page = app.get(tk.url_for("publicdata_access.request_read", id=request.id), headers=headers)
     body = page.get_data(as_text=True)
     assert request.title in body and 'data-action="submit"' in body
@@ -107,6 +109,11 @@ def test_dashboards_list_my_applications_and_what_to_review(app, world):
                     **setup.application_fields(world["dataset"]["id"]))
     mine = app.get(tk.url_for("publicdata_access.dashboard_mine"), headers=setup.api_headers("applicant"))
     assert request["id"] in mine.get_data(as_text=True)
+    # the dashboard tabs link to both lists once, for a reviewer; an applicant sees only their own
+    review_link = tk.url_for("publicdata_access.dashboard_review")
+    assert mine.get_data(as_text=True).count(f'href="{review_link}"') == 0
+    home = app.get(tk.url_for("dashboard.datasets"), headers=setup.api_headers("city_admin")).get_data(as_text=True)
+    assert home.count(f'href="{review_link}"') == 1
     review = app.get(tk.url_for("publicdata_access.dashboard_review"), headers=setup.api_headers("city_admin"))
     assert request["id"] in review.get_data(as_text=True)
     nothing = app.get(tk.url_for("publicdata_access.dashboard_review"), headers=setup.api_headers("other_editor"))

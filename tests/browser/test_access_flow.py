@@ -10,7 +10,6 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.publicdata.access import grants

@@ -12,7 +12,7 @@ import ckan.model as model
 
 from ckanext.publicdata.feedback import rate_limit
 from ckanext.publicdata.feedback.model.ticket import Ticket, TicketAttachment
-from tests.feedback.ticket_setup import bilingual, call, file, headers, world
+from tests.feedback.ticket_setup import bilingual, file, headers, world
 
 API = "/api/3/action/"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -5,7 +5,6 @@ import pytest
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.tests import helpers
 
 from ckanext.publicdata.feedback import suspension as suspensions
 from ckanext.publicdata.feedback.model.suspension import Suspension
@@ -327,3 +326,20 @@ class TestTicketWiring:
                          headers=headers("provider_editor"), status=409).json["error"]
         assert bilingual(error["ticket_id"][0])
         assert Suspension.in_force_for(dataset["id"]) is None
+
+
+class TestCommand:
+    def test_list_command(self, cli, world):
+        from ckan.cli.cli import ckan
+
+        dataset = world["dataset"]
+        suspensions.suspend_dataset(dataset["id"], None, world["users"]["city_admin"]["id"], "泄露风险")
+        model.Session.commit()
+        result = cli.invoke(ckan, ["feedback-suspensions", "list"])
+        assert result.exit_code == 0, result.output
+        assert dataset["name"] in result.output and "security" in result.output
+        suspensions.lift_suspension(dataset["id"], None, world["users"]["city_admin"]["id"], "restored")
+        model.Session.commit()
+        assert dataset["name"] not in cli.invoke(ckan, ["feedback-suspensions", "list"]).output
+        every = cli.invoke(ckan, ["feedback-suspensions", "list", "--all"]).output
+        assert dataset["name"] in every and "restored" in every

@@ -307,3 +307,24 @@ class TestUpdate:
                        response="已更正表头错字")
         assert updated["is_public"] is True and updated["response"] == "已更正表头错字"
         assert updated["events"][-1]["action"] == "update"
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestNotifications:
+    """Issue 6 item 7: in-site always, e-mail when configured (config/test.ini sets smtp.test_server; CKAN's
+    mail_server fixture catches the outgoing mail)."""
+
+    def test_anonymous_filer_is_emailed_and_staff_notified_in_site_and_by_email(self, people, mail_server):
+        dataset = people["datasets"]["market"]
+        filed = file(None, "error_report", package_id=dataset["id"], error_type="wrong_value",
+                     contact_name="李女士", contact_email="li.citizen@example.org")
+        staff_mail = [message for message in mail_server.get_smtp_messages()
+                      if "provider_editor@example.org" in message[2]]
+        assert staff_mail, "the provider's staff are e-mailed about the new ticket"
+        assert notifications_of("provider_editor", filed["id"])[0].emailed_at is not None
+        mail_server.clear_smtp_messages()
+        step("provider_editor", filed["id"], "answer", response="已更正", outcome="corrected")
+        to_filer = [message for message in mail_server.get_smtp_messages()
+                    if "li.citizen@example.org" in message[2]]
+        assert len(to_filer) == 1
+        assert filed["reference"] in to_filer[0][3] or filed["reference"].encode() in to_filer[0][3].encode()

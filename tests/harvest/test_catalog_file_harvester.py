@@ -164,3 +164,16 @@ def test_malformed_files_give_clear_gather_errors(portal, loopback_files, name, 
     assert errors and all(is_bilingual(message) for message in errors)
     assert any(expected in message for message in errors)
     assert results == {}
+
+
+def test_a_10_mb_title_is_refused_for_that_row_only(portal, loopback_files):
+    source = create_source("catalog_file", loopback_files.url(loopback_files.HUGE_TITLE_CSV), {"trusted": True})
+    job, results = run_job(source)
+
+    assert gather_errors(job) == []
+    huge, normal = catalog_row(51)["信息资源代码"], catalog_row(52)["信息资源代码"]
+    assert results[normal]["report_status"] == "added"
+    assert results[huge]["report_status"] == "errored"
+    (message,) = object_errors(results, huge)
+    assert "title" in message and is_bilingual(message) and len(message) < 2000
+    assert datasets_with_identifier(huge) == []

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-import ckan.model as model
 
 from tests.harvest.conftest import _dcat_dataset
 from tests.harvest.sources_setup import (

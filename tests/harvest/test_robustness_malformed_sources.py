@@ -105,7 +105,9 @@ def test_malformed_sources_give_clear_errors_and_the_consumers_live_on(app, loop
         outcome = _harvest(sources[name], harvest_consumers)
         messages = _messages(outcome)
         assert outcome["progress"]["status"] == "Finished", name
-        assert outcome["progress"]["imported"] == 0, name
+        # a streamed JSON cut short keeps the record read before the cut (and withdraws nothing); the rest none
+        assert outcome["progress"]["imported"] <= (1 if name == "truncated-json" else 0), name
+        assert outcome["progress"]["withdrawn"] == 0, name
         assert messages, f"{name}: no error for the operator"
         assert all(is_bilingual(message) for message in messages), (name, messages)
         assert all(len(message) < MAX_ERROR_LENGTH for message in messages), name

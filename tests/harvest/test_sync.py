@@ -9,7 +9,7 @@ from ckanext.publicdata.catalog.model import PUBLICATION_SUBMITTED, PublicationR
 from ckanext.publicdata.harvest.model import RECORD_ACTIVE, RECORD_WITHDRAWN, HarvestRecord
 from ckanext.publicdata.notifications.model import Notification
 
-from tests.harvest.conftest import catalog_row
+from tests.harvest.conftest import CATALOG_HEADERS, catalog_row
 from tests.harvest.sources_setup import (
     create_source,
     datasets_with_identifier,
@@ -38,7 +38,7 @@ def portal():
 
 def _catalog(loopback_files, name, numbers, changes=None):
     rows = [catalog_row(n, **(changes or {}).get(n, {})) for n in numbers]
-    return loopback_files.add_csv(f"sync/{name}.csv", rows)
+    return loopback_files.add_csv(f"sync/{name}.csv", rows, headers=CATALOG_HEADERS + ["开放条件类型"])
 
 
 def test_unchanged_records_are_skipped_and_changed_ones_updated(portal, loopback_files):
@@ -161,7 +161,7 @@ def test_an_incomplete_gather_withdraws_nothing(portal, loopback_files):
 
 
 def test_an_untrusted_source_raising_the_open_attribute_goes_back_to_review(portal, loopback_files):
-    conditional = {"开放属性": "有条件开放", "开放条件": "须说明应用场景"}
+    conditional = {"开放属性": "有条件开放", "开放条件": "须说明应用场景", "开放条件类型": "应用场景要求"}
     url = _catalog(loopback_files, "raise", [951], {951: conditional})
     source = create_source("catalog_file", url, {})
     run_job(source)

@@ -216,6 +216,16 @@ def conditional_denial(package: dict[str, Any], user_name: Optional[str]) -> Opt
     return "conditional"
 
 
+def _gates(cache: Optional[dict[Any, Any]]) -> list[Any]:
+    """The IResourceGate implementations, listed once per request."""
+    if cache is not None and "gates" in cache:
+        return cache["gates"]
+    gates = list(p.PluginImplementations(IResourceGate))
+    if cache is not None:
+        cache["gates"] = gates
+    return gates
+
+
 def access_decision(package: Union[dict[str, Any], str], user_name: Optional[str]) -> AccessDecision:
     """Ask every gate (first denial wins) and remember the decision for the request."""
     facts = package_facts(package)
@@ -230,7 +240,7 @@ def access_decision(package: Union[dict[str, Any], str], user_name: Optional[str
     if cache is not None and key in cache:
         return cache[key]
     denial = None
-    for gate in p.PluginImplementations(IResourceGate):
+    for gate in _gates(cache):
         denial = gate.resource_access_denial(facts, user_name)
         if denial:
             break

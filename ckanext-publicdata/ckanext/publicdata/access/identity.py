@@ -12,10 +12,9 @@ from typing import Any, Optional
 
 import ckan.model as model
 import ckan.plugins as p
-import ckan.plugins.toolkit as tk
 
 from ckanext.publicdata.access.interfaces import IIdentityVerifier
-from ckanext.publicdata.access.model.identity import APPLICANT_TYPES, Identity
+from ckanext.publicdata.access.model.identity import Identity
 from ckanext.publicdata.catalog import credit_code, pii
 
 log = logging.getLogger(__name__)

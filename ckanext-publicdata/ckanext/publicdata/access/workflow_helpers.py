@@ -32,4 +32,10 @@ def publicdata_access_my_request(package_id: str) -> Optional[dict[str, Any]]:
     row = (model.Session.query(AccessRequest)
            .filter(AccessRequest.user_id == tk.current_user.id, AccessRequest.package_id == package_id)
            .order_by(AccessRequest.created.desc()).first())
-    return {"id": row.id, "status": row.status} if row else None
+    if row is None:
+        return None
+    from ckanext.publicdata.access import workflow
+
+    status = workflow.effective_status(row)
+    zh, en = workflow.STATUS_LABELS.get(status, (status, status))
+    return {"id": row.id, "status": status, "status_label": {"zh_Hans_CN": zh, "en": en}}

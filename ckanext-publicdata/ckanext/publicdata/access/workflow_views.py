@@ -18,7 +18,6 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 
 from ckanext.publicdata.access import applications, attachments
-from ckanext.publicdata.access.model.application import AccessRequest
 from ckanext.publicdata.access.model.blocklist import LIST_TYPES
 
 __all__ = ["publicdata_access"]

@@ -49,13 +49,14 @@ COMPUTED_FIELDS = ("open_attribute_pending", "citation", "publication_status")
 _FACET_TITLES: "OrderedDict[str, dict[str, str]]" = OrderedDict([
     ("open_attribute", {"zh_Hans_CN": "开放属性", "en": "Open attribute"}),
     ("priority_domains", {"zh_Hans_CN": "重点领域", "en": "Priority domains"}),
+    ("emergency", {"zh_Hans_CN": "突发事件数据", "en": "Emergency data"}),
     ("theme", {"zh_Hans_CN": "主题分类", "en": "Theme"}),
     ("update_frequency", {"zh_Hans_CN": "更新周期", "en": "Update frequency"}),
     ("res_format", {"zh_Hans_CN": "格式", "en": "Formats"}),
     ("organization", {"zh_Hans_CN": "开放主体", "en": "Providers"}),
 ])
 # facets whose values are codes of a vocabulary in presets.yaml
-VOCABULARY_FACETS = ("open_attribute", "priority_domains", "theme", "update_frequency")
+VOCABULARY_FACETS = ("open_attribute", "priority_domains", "theme", "update_frequency", "emergency")
 
 AUTHORITY_CITY_LABEL = "publicdata-authority-city"
 
@@ -121,6 +122,10 @@ def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         extra_key = f"extras_{field}"
         if extra_key in pkg_dict:
             pkg_dict[extra_key] = as_list(pkg_dict[extra_key])
+    # 突发事件 (TAX-14) as the codes of its yes/no list, so it facets and filters as emergency:true
+    for key in ("emergency", "extras_emergency"):
+        if key in pkg_dict and pkg_dict[key] not in (None, ""):
+            pkg_dict[key] = "true" if str(pkg_dict[key]).strip().lower() in ("true", "1", "yes", "on") else "false"
     for field in COMPUTED_FIELDS:
         pkg_dict.pop(field, None)
         pkg_dict.pop(f"extras_{field}", None)

@@ -252,10 +252,27 @@ def _local_date(moment: datetime.datetime) -> datetime.date:
     return moment.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(config.portal_timezone())).date()
 
 
-def review_due_date(submitted_at: datetime.datetime) -> datetime.date:
+def emergency_review_workdays() -> int:
+    """SU 18: emergency data is opened promptly — its review is due sooner (default 1 working day)."""
+    value = tk.config.get("ckanext.publicdata.publication_review_emergency_workdays")
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 1
+
+
+def is_emergency(package: Optional[model.Package]) -> bool:
+    """Whether the dataset is flagged 突发事件 (TAX-14)."""
+    if package is None:
+        return False
+    return str(package.extras.get("emergency") or "").strip().lower() in ("true", "1", "yes", "on")
+
+
+def review_due_date(submitted_at: datetime.datetime, emergency: bool = False) -> datetime.date:
     from ckanext.publicdata.workdays import add_workdays
 
-    return add_workdays(_local_date(submitted_at), review_workdays())
+    days = emergency_review_workdays() if emergency else review_workdays()
+    return add_workdays(_local_date(submitted_at), days)
 
 
 def today_local() -> datetime.date:

@@ -59,6 +59,7 @@ __all__ = [
 
 DENIAL_SUSPENDED = "suspended"
 _CACHE_KEY = "_publicdata_suspension_cache"
+_IN_FORCE_KEY = "\0in-force"  # the request cache's entry for {package id: suspension id} of every suspension in force
 
 
 def _bilingual_error(field: str, message: str) -> tk.ValidationError:
@@ -95,6 +96,7 @@ def _forget(package_id: str) -> None:
     cache = _request_cache()
     if cache is not None:
         cache.pop(package_id, None)
+        cache.pop(_IN_FORCE_KEY, None)
     try:
         from ckanext.publicdata.access.enforcement import clear_request_cache
     except ImportError:  # the access enforcement is not installed
@@ -110,6 +112,18 @@ def active_suspension(package_id: Optional[str]) -> Optional[Suspension]:
     if cache is not None and package_id in cache:
         suspension_id = cache[package_id]
         return Suspension.get(suspension_id) if suspension_id else None
+    if cache is not None:
+        # in a request, one query tells which datasets are suspended at all (a handful, usually none):
+        # a page of search results then costs no query per dataset
+        in_force = cache.get(_IN_FORCE_KEY)
+        if in_force is None:
+            in_force = dict(
+                model.Session.query(Suspension.package_id, Suspension.id).filter(Suspension.lifted_at.is_(None)).all()
+            )
+            cache[_IN_FORCE_KEY] = in_force  # type: ignore[assignment]
+        if package_id not in in_force:
+            cache[package_id] = None
+            return None
     suspension = Suspension.in_force_for(package_id)
     if cache is not None:
         cache[package_id] = suspension.id if suspension else None

@@ -21,7 +21,7 @@ from ckanext.publicdata.catalog import authority
 from ckanext.publicdata.feedback import deadlines as ticket_deadlines
 from ckanext.publicdata.feedback import kinds as kind_registry
 from ckanext.publicdata.feedback.attachments import IncomingFile
-from ckanext.publicdata.feedback.kinds import AUTHORITY, CLOSED, PROVIDER, SUBMITTER, Kind, Transition
+from ckanext.publicdata.feedback.kinds import AUTHORITY, PROVIDER, SUBMITTER, Kind, Transition
 from ckanext.publicdata.feedback.model.ticket import (
     EXTENSION_APPROVED, EXTENSION_PENDING, EXTENSION_REJECTED, Ticket, TicketAttachment, TicketEvent,
     TicketExtension)

@@ -85,6 +85,10 @@ SINGLE_VOCABULARY_FIELDS = ("open_attribute", "share_attribute", "theme", "secur
 DATE_FIELDS = ("release_date", "data_updated", "temporal_start", "temporal_end")
 RESOURCE_FIELDS = ("url", "name", "description", "format", "access_method", "api_doc_url")
 HIDDEN_URL_MARKERS = ("url_hidden", "access_denial")
+# a harvested text longer than this is refused (a 10 MB title is a broken source, not a title)
+TEXT_LENGTH_LIMIT = 100_000
+FIELD_LENGTH_LIMITS = {"title": 500, "identifier": 100, "contact_name": 200, "contact_phone": 100,
+                       "contact_email": 200, "spatial_coverage": 50}
 
 
 class HarvestSourceError(Exception):
@@ -370,6 +374,12 @@ def build_dataset(fields: Mapping[str, Any], config: SourceConfig, source_owner_
             dataset[name] = ",".join(str(v) for v in value)
         else:
             dataset[name] = _text(value)
+    for name, value in dataset.items():
+        limit = FIELD_LENGTH_LIMITS.get(name, TEXT_LENGTH_LIMIT)
+        if isinstance(value, str) and len(value) > limit:
+            errors.append(f"字段 {name} 过长（{len(value)} 个字符，最多 {limit}） / The field {name} is too long "
+                          f"({len(value)} characters, at most {limit})")
+            dataset[name] = value[:limit]
     if isinstance(dataset.get("emergency"), str) and dataset["emergency"] in ("true", "false"):
         dataset["emergency"] = dataset["emergency"] == "true"
     landing_pages = {str(page).strip() for page in (fields.get("landing_page"), fields.get("source_page"))

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
+from ckanext.publicdata.catalog.public_datasets import public_datasets_sql
+
 from ckanext.publicdata.openlist.model import (
     CHANGE_ADDED,
     CHANGE_CHANGED,
@@ -36,21 +38,11 @@ _FIELD_LABELS = {
     "open_method": ("开放方式", "open method"),
 }
 
-_CATALOG_QUERY = sa.text("""
-    select p.id, p.name, p.title, p.owner_org,
-           g.name as organization_name, g.title as organization_title,
-           max(case when e.key = 'identifier' then e.value end) as identifier,
-           max(case when e.key = 'open_attribute' then e.value end) as open_attribute,
-           max(case when e.key = 'update_frequency' then e.value end) as update_frequency,
-           max(case when e.key = 'open_method' then e.value end) as open_method
-      from package p
-      join package_extra e on e.package_id = p.id and e.state = 'active'
-           and e.key in ('identifier', 'open_attribute', 'update_frequency', 'open_method')
-      left join "group" g on g.id = p.owner_org
-     where p.state = 'active' and p.private = false and p.type = 'dataset'
-     group by p.id, p.name, p.title, p.owner_org, g.name, g.title
-    having max(case when e.key = 'open_attribute' then e.value end) in ('unconditional', 'conditional')
-""")
+_CATALOG_QUERY = sa.text(
+    "select * from ("
+    + public_datasets_sql(("identifier", "open_attribute", "update_frequency", "open_method"))
+    + ") dataset where open_attribute in ('unconditional', 'conditional')"
+)
 
 
 def _open_method_codes(stored: Optional[str]) -> str:

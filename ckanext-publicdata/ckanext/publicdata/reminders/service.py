@@ -17,6 +17,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.publicdata import config
+from ckanext.publicdata.catalog.public_datasets import public_datasets_sql
 from ckanext.publicdata.notifications import authority_recipients, notify, organization_recipients
 from ckanext.publicdata.reminders.model import UpdateReminder
 
@@ -39,22 +40,14 @@ EXPECTED_INTERVALS = {
 
 _INTERVAL_CASE = " ".join(f"when '{code}' then interval '{interval}'" for code, interval in EXPECTED_INTERVALS.items())
 
+_DATASETS = public_datasets_sql(
+    ("identifier", "open_attribute", "update_frequency", "data_updated"),
+    columns=("(p.metadata_modified at time zone 'UTC' at time zone :timezone)::date as modified",),
+    where="cast(:organization_ids as text[]) is null or p.owner_org = any(cast(:organization_ids as text[]))",
+)
+
 _OVERDUE_QUERY = sa.text(f"""
-    with dataset as (
-        select p.id, p.name, p.title, p.owner_org,
-               g.name as organization_name, g.title as organization_title,
-               (p.metadata_modified at time zone 'UTC' at time zone :timezone)::date as modified,
-               max(case when e.key = 'identifier' then e.value end) as identifier,
-               max(case when e.key = 'open_attribute' then e.value end) as open_attribute,
-               max(case when e.key = 'update_frequency' then e.value end) as update_frequency,
-               max(case when e.key = 'data_updated' then e.value end) as data_updated
-          from package p
-          join package_extra e on e.package_id = p.id and e.state = 'active'
-               and e.key in ('identifier', 'open_attribute', 'update_frequency', 'data_updated')
-          left join "group" g on g.id = p.owner_org
-         where p.state = 'active' and p.private = false and p.type = 'dataset'
-           and (cast(:organization_ids as text[]) is null or p.owner_org = any(cast(:organization_ids as text[])))
-         group by p.id, p.name, p.title, p.owner_org, g.name, g.title, p.metadata_modified
+    with dataset as ({_DATASETS}
     ), dated as (
         select dataset.*,
                coalesce(case when data_updated ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}'

@@ -3,7 +3,6 @@ core actions that hide the resource URLs of denied datasets on every API channel
 from __future__ import annotations
 
 import copy
-import datetime
 import difflib
 import json
 from typing import Any, Optional
@@ -17,7 +16,6 @@ from ckan.types import Action, Context, DataDict
 
 from ckanext.publicdata.access import audit, enforcement, grants
 from ckanext.publicdata.access.logic import enforcement_validators as validators
-from ckanext.publicdata.access.model.audit import AuditEvent
 from ckanext.publicdata.access.model.grant import GRANT_ACTIVE, GRANT_REVOKED, Grant
 from ckanext.publicdata.catalog import authority
 from ckanext.publicdata.notifications import service as notifications

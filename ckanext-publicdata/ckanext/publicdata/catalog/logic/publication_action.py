@@ -74,8 +74,9 @@ def _describe(cycle: PublicationReview, package: Optional[model.Package] = None)
     organization = model.Group.get(cycle.owner_org) if cycle.owner_org else None
     result["dataset"] = {"id": package.id, "name": package.name, "title": package.title} if package else None
     result["organization_title"] = organization.title if organization else None
+    result["emergency"] = publication.is_emergency(package)
     if cycle.submitted_at is not None and cycle.status == PUBLICATION_SUBMITTED:
-        due = publication.review_due_date(cycle.submitted_at)
+        due = publication.review_due_date(cycle.submitted_at, result["emergency"])
         result["due_date"] = due.isoformat()
         result["overdue"] = publication.today_local() > due
     else:
@@ -122,9 +123,10 @@ def publicdata_publication_submit(context: dict[str, Any], data_dict: dict[str, 
     cycle.submitted_by = publication.user_id_of(context.get("user"))
     cycle.submitted_at = datetime.datetime.utcnow()
     cycle.reasons = None
+    urgent = "【突发事件·优先审核】" if publication.is_emergency(package) else ""
     publication.notify_authority(
         package, "publication_submitted",
-        f"数据集「{package.title}」已提交发布审核 / \"{package.title}\" was submitted for publication review",
+        f"{urgent}数据集「{package.title}」已提交发布审核 / \"{package.title}\" was submitted for publication review",
     )
     _commit(context)
     return _describe(cycle, package)
@@ -237,7 +239,9 @@ def publicdata_publication_override(context: dict[str, Any], data_dict: dict[str
 
 @tk.side_effect_free
 def publicdata_publication_queue(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """The datasets waiting for the caller's review, oldest first, with their due dates; then the submissions the
+    """The datasets waiting for the caller's review — emergency (突发事件) ones first, due after
+    ``ckanext.publicdata.publication_review_emergency_workdays`` (SU 18 fast track), then the others — oldest
+    first, with their due dates; then the submissions the
     personal-information scan refused (``blocked_submission``), which the authority may override (SEC-1).
 
     The due date is the submission date plus ``ckanext.publicdata.publication_review_workdays`` working days
@@ -257,6 +261,8 @@ def publicdata_publication_queue(context: dict[str, Any], data_dict: dict[str, A
     if supervised is not None:
         query = query.filter(PublicationReview.owner_org.in_(supervised or {""}))
     submitted = query.order_by(PublicationReview.submitted_at.asc()).all()
+    # SU 18 fast track: emergency (突发事件) datasets first, each group oldest first
+    submitted.sort(key=lambda cycle: not publication.is_emergency(model.Package.get(cycle.package_id)))
     rows = submitted + _blocked_submissions(supervised)
     limit = min(int(data["limit"]), 500)
     page = rows[int(data["offset"]):int(data["offset"]) + limit]

@@ -16,7 +16,8 @@ from ckanext.publicdata.feedback import deadlines as ticket_deadlines
 from ckanext.publicdata.feedback import kinds as kind_registry
 from ckanext.publicdata.feedback import rate_limit, tickets
 from ckanext.publicdata.feedback.kinds import AUTHORITY, PROVIDER, SUBMITTER
-from ckanext.publicdata.feedback.logic.ticket_validators import BODY_MAX, TITLE_MAX, clean_filing, clean_text
+from ckanext.publicdata.feedback.logic.ticket_validators import (
+    BODY_MAX, EMAIL_PATTERN, PHONE_PATTERN, TITLE_MAX, clean_filing, clean_text)
 from ckanext.publicdata.feedback.model.ticket import Ticket, TicketExtension
 
 __all__ = [
@@ -197,7 +198,7 @@ def publicdata_feedback_ticket_update(context: dict[str, Any], data_dict: dict[s
     changed: list[str] = []
     submitter_fields = ("title", "body", "contact_name", "contact_phone", "contact_email")
     if any(name in data_dict for name in submitter_fields):
-        acted = any(event.action != "file" for event in ticket.events())
+        acted = any(event.action not in ("file", "update") for event in ticket.events())
         if SUBMITTER not in roles:
             raise tk.NotAuthorized("仅提交人可修改内容 / Only the submitter may change the content")
         if acted or ticket.closed_at is not None:
@@ -209,9 +210,16 @@ def publicdata_feedback_ticket_update(context: dict[str, Any], data_dict: dict[s
             value = clean_text(data_dict[name])
             limit = TITLE_MAX if name == "title" else BODY_MAX if name == "body" else 254
             if name in ("title", "body") and not value:
-                errors.setdefault(name, []).append(f"{name} 不能为空 / {name} is required")
+                errors.setdefault(name, []).append(
+                    "标题不能为空 / A title is required" if name == "title"
+                    else "内容不能为空 / A description is required")
+            elif name == "contact_phone" and value and not PHONE_PATTERN.match(value.replace(" ", "")):
+                errors.setdefault(name, []).append(f"电话号码格式无效：{value} / Invalid phone number: {value}")
+            elif name == "contact_email" and value and not EMAIL_PATTERN.match(value):
+                errors.setdefault(name, []).append(f"电子邮箱格式无效：{value} / Invalid e-mail address: {value}")
             elif len(value) > limit:
-                errors.setdefault(name, []).append(f"{name} 过长 / {name} is too long")
+                errors.setdefault(name, []).append(f"{name} 过长（最多 {limit} 字） / {name} is too long "
+                                                   f"(at most {limit} characters)")
             else:
                 setattr(ticket, name, value or None if name.startswith("contact_") else value)
                 changed.append(name)

@@ -22,8 +22,8 @@ __all__ = ["publicdata_feedback_kind"]
 
 TITLE_MAX = 200
 BODY_MAX = 5000
-_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
+EMAIL_PATTERN = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 
 
@@ -111,7 +111,7 @@ def _detail_value(definition: Kind, field: kind_registry.Field, raw: Any, user_n
             _add(errors, key, f"日期不能晚于今天：{text} / The date cannot be in the future: {text}")
         return day.isoformat()
     elif field.input == "url" and not _URL.match(text):
-        _add(errors, key, f"链接应以 http:// 或 https:// 开头 / The link must start with http:// or https://")
+        _add(errors, key, "链接应以 http:// 或 https:// 开头 / The link must start with http:// or https://")
     return text
 
 
@@ -169,9 +169,9 @@ def clean_filing(data_dict: dict[str, Any], user_name: Optional[str]) -> tuple[K
                                           "number or an e-mail address")
     if len(contact_name) > 100:
         _add(errors, "contact_name", "联系人姓名过长 / The contact name is too long")
-    if contact_phone and not _PHONE.match(contact_phone):
+    if contact_phone and not PHONE_PATTERN.match(contact_phone):
         _add(errors, "contact_phone", f"电话号码格式无效：{contact_phone} / Invalid phone number: {contact_phone}")
-    if contact_email and (len(contact_email) > 254 or not _EMAIL.match(contact_email)):
+    if contact_email and (len(contact_email) > 254 or not EMAIL_PATTERN.match(contact_email)):
         _add(errors, "contact_email", f"电子邮箱格式无效：{contact_email} / Invalid e-mail address: {contact_email}")
     fields.update(contact_name=contact_name or None, contact_phone=contact_phone or None,
                   contact_email=contact_email or None)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import os
 import zipfile
 from typing import Any, Iterator, Optional
@@ -56,6 +55,8 @@ def _is_xlsx(path: str) -> bool:
 
 def _csv_rows(path: str) -> Iterator[list[Any]]:
     encoding = detect_encoding(path)
+    # a cell may be as large as the file allows; over-long values are refused per field at import
+    csv.field_size_limit(max(csv.field_size_limit(), os.path.getsize(path) + 1))
     try:
         with open(path, encoding=encoding, newline="", errors="strict") as handle:
             sample = handle.read(8192)

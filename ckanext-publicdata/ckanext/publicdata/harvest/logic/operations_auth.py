@@ -6,7 +6,7 @@ every source, so it is for sysadmins only.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
