@@ -14,7 +14,7 @@ def publicdata_access_denial_label(denial: Optional[str]) -> str:
     """Why a resource's address is hidden, for the resource list and page."""
     labels = {
         "conditional": tk._("Conditionally open: apply for access to download or call this data"),
-        "suspended": tk._("Access suspended while an objection is handled"),
+        "suspended": tk._("Access suspended while a complaint or a data-security risk is handled"),
         "not_open": tk._("Not open"),
     }
     return labels.get(denial or "", tk._("Access restricted"))

@@ -39,7 +39,7 @@ _CHUNK = 64 * 1024
 DENIAL_MESSAGES = {
     "conditional": ("该数据为有条件开放数据，需申请并获批准后在使用期限内访问",
                     "This is conditionally open data: apply for access; it is available during an approved period"),
-    "suspended": ("该数据因异议处理暂停开放", "Access to this data is suspended while an objection is handled"),
+    "suspended": ("该数据因权益申诉或数据安全风险处理暂停开放", "Access to this data is suspended while a rights complaint or a data-security risk is handled"),
     "not_open": ("该数据不予开放", "This data is not open"),
 }
 
