@@ -113,7 +113,7 @@ if [ "$(psql_admin -c "select 1 from pg_roles where rolname='$DB_USER'")" != 1 ]
 else
   psql_admin -c "alter role $DB_USER password '$DB_PASSWORD'"
 fi
-for db in publicdata publicdata_test; do
+for db in publicdata publicdata_test publicdata_test_lane2; do
   if [ "$(psql_admin -c "select 1 from pg_database where datname='$db'")" != 1 ]; then
     info "creating database $db"
     as_postgres createdb -O "$DB_USER" -E UTF8 -T template0 "$db"
@@ -131,7 +131,7 @@ done
 
 # ----------------------------------------------------------------------------------------------------
 step "5/9 configuration files (config/ckan.ini, config/test.ini)"
-mkdir -p "$ROOT/var/storage" "$ROOT/var/storage-test"
+mkdir -p "$ROOT/var/storage" "$ROOT/var/storage-test" "$ROOT/var/storage-test-lane2"
 # A config is (re)written when it is missing or its template changed since it was written — unless it was
 # edited by hand since then (then it is kept, with a warning). Secrets come from config/.secrets, so a
 # re-render keeps sessions, tokens and the database password valid.
@@ -156,6 +156,8 @@ render() {  # render TEMPLATE OUT DB_NAME REDIS_DB STORAGE
 }
 render config/ckan.ini.in config/ckan.ini publicdata 0 "$ROOT/var/storage"
 render config/test.ini.in config/test.ini publicdata_test 1 "$ROOT/var/storage-test"
+# the second lane of `make test` (scripts/test.sh runs two pytest processes side by side)
+render config/test.ini.in config/test-lane2.ini publicdata_test_lane2 11 "$ROOT/var/storage-test-lane2"
 render config/workdays.yaml.in config/workdays.yaml - - -   # holiday overrides (no placeholders)
 
 # ----------------------------------------------------------------------------------------------------
@@ -170,6 +172,9 @@ info "main database migrated"
 "$CKAN" -c config/test.ini db init >"$LOG_DIR/db-init-test.log" 2>&1 \
   || { echo "    ckan db init (test) failed:" >&2; tail -20 "$LOG_DIR/db-init-test.log" >&2; false; }
 info "test database migrated"
+"$CKAN" -c config/test-lane2.ini db init >"$LOG_DIR/db-init-test-lane2.log" 2>&1 \
+  || { echo "    ckan db init (test lane 2) failed:" >&2; tail -20 "$LOG_DIR/db-init-test-lane2.log" >&2; false; }
+info "test database of the second lane migrated"
 
 # ----------------------------------------------------------------------------------------------------
 step "8/9 sysadmin account"
