@@ -16,10 +16,11 @@ if [ $# -gt 0 ]; then
   exec $PYTEST "$@"
 fi
 
-# lane 1: the catalog and the portal around it; lane 2: the capabilities and search, then conformance
-LANE1=(tests/catalog tests/browser tests/demo tests/deploy tests/foundation tests/workdays tests/notifications
-       tests/openlist tests/reminders)
-LANE2=(tests/access tests/feedback tests/harvest tests/search)
+# lane 1: the catalog, search and the portal around them; lane 2: access, feedback, harvest, then conformance
+# (measured on a clean clone: lane 1 without search 15 min, lane 2 with search 20.5 min + conformance 5.3 min)
+LANE1=(tests/catalog tests/search tests/browser tests/demo tests/deploy tests/foundation tests/workdays
+       tests/notifications tests/openlist tests/reminders)
+LANE2=(tests/access tests/feedback tests/harvest)
 listed=" ${LANE1[*]} ${LANE2[*]} "
 for dir in tests/*/; do
   dir=${dir%/}
